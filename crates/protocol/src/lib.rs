@@ -1,0 +1,17 @@
+//! Wire types of the Sessiondesk HTTP API (v1 contract).
+//!
+//! These types are the single source of truth for the JSON the authority speaks: the server
+//! serialises them, the client deserialises them and the console UI gets TypeScript copies
+//! generated from them. Keep them free of behaviour beyond (de)serialisation.
+
+mod auth;
+mod problem;
+mod secret;
+mod session;
+mod timestamp;
+
+pub use auth::*;
+pub use problem::Problem;
+pub use secret::Secret;
+pub use session::*;
+pub use timestamp::Timestamp;

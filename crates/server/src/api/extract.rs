@@ -1,0 +1,98 @@
+//! Extractors whose rejections are problem+json with a stable code, never axum's plain text.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::auth::RequestCtx;
+use crate::error::Error;
+
+fn rejection(status: StatusCode, text: String, limit: usize) -> Error {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge(limit),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::UnsupportedMediaType(text),
+        StatusCode::UNPROCESSABLE_ENTITY => Error::Unprocessable(text),
+        _ => Error::BadRequest(text),
+    }
+}
+
+/// A JSON body.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(e) => Err(json_rejection(e)),
+        }
+    }
+}
+
+fn json_rejection(e: JsonRejection) -> Error {
+    rejection(e.status(), e.body_text(), 64 * 1024)
+}
+
+/// A `application/x-www-form-urlencoded` body.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(e) => Err(form_rejection(e)),
+        }
+    }
+}
+
+fn form_rejection(e: FormRejection) -> Error {
+    rejection(e.status(), e.body_text(), 64 * 1024)
+}
+
+/// The `Authorization: Bearer` credential, if any.
+pub struct Bearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, rest) = v.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then(|| rest.trim().to_string())
+            })
+            .filter(|t| !t.is_empty());
+        Ok(Bearer(value))
+    }
+}
+
+/// The socket peer and headers, for client IP, device and place.
+pub struct Ctx(pub RequestCtx);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+        Ok(Ctx(RequestCtx {
+            peer,
+            headers: parts.headers.clone(),
+        }))
+    }
+}

@@ -1,0 +1,94 @@
+//! Background upkeep: write coalesced activity, and end sessions past their deadlines.
+
+use std::time::Duration;
+
+use sessiondesk_protocol::EndReason;
+
+use super::Authority;
+use crate::error::Result;
+use crate::expiry;
+use crate::store::EndSpec;
+
+impl Authority {
+    /// Writes activity recorded in memory since the last flush (one write per session).
+    pub async fn flush(&self) -> Result<usize> {
+        let touches = self.live.drain();
+        let n = touches.len();
+        if let Err(e) = self.store.touch(&touches).await {
+            self.live.requeue(touches);
+            return Err(e);
+        }
+        let usage = self.keys.drain(self.now());
+        self.store.record_key_usage(&usage).await?;
+        Ok(n)
+    }
+
+    /// Ends every active session past a deadline, with its end reason and the deadline as
+    /// its end time. Returns how many ended.
+    pub async fn sweep(&self) -> Result<usize> {
+        let now = self.now();
+        let mut total = 0;
+        for (org_id, policy) in self.policies.all() {
+            for c in self.store.expired(&org_id, &policy, now).await? {
+                // The cache may know of use the database has not seen yet.
+                let seen = self
+                    .live
+                    .get(&c.token_hash)
+                    .map_or(c.last_seen_at, |e| e.last_seen().max(c.last_seen_at));
+                let d = expiry::deadlines(&policy, c.created_at, seen, c.remember_me);
+                let Some((reason, at)) = d.expired(now) else {
+                    continue;
+                };
+                let spec = EndSpec {
+                    reason,
+                    by: "system".into(),
+                    note: Some(match reason {
+                        EndReason::IdleTimeout => "idle timeout".into(),
+                        _ => "absolute timeout".into(),
+                    }),
+                    ticket: None,
+                    at,
+                };
+                total += self.end(&org_id, &[c.session_id], &spec).await?.len();
+            }
+        }
+        Ok(total)
+    }
+
+    /// Runs flush and sweep on their intervals until `stop` fires, then flushes once more.
+    pub async fn run_maintenance(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut flush = tokio::time::interval(self.config.flush_interval);
+        let mut sweep = tokio::time::interval(self.config.sweep_interval);
+        flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = flush.tick() => {
+                    if let Err(e) = self.flush().await {
+                        tracing::error!(error = %e, "flushing activity failed");
+                    }
+                }
+                _ = sweep.tick() => {
+                    match self.sweep().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(ended = n, "expired sessions ended"),
+                        Err(e) => tracing::error!(error = %e, "sweeping expired sessions failed"),
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+        }
+        for attempt in 0..3 {
+            match self.flush().await {
+                Ok(n) => {
+                    tracing::info!(sessions = n, "activity flushed on shutdown");
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, attempt, "final flush failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+    }
+}

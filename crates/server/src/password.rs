@@ -1,0 +1,117 @@
+//! Password hashing with Argon2id (OWASP: m=19 MiB, t=2, p=1), bounded by the core count.
+//!
+//! Each hash takes ~19 MiB and tens of milliseconds of CPU. Hashing runs on the blocking pool
+//! behind a semaphore with one permit per core, so a burst of logins queues instead of
+//! allocating unbounded memory or starving the async workers that serve introspection.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sessiondesk_protocol::Secret;
+use tokio::sync::Semaphore;
+
+use crate::error::Error;
+
+/// Argon2id with bounded parallelism.
+#[derive(Clone)]
+pub struct Passwords {
+    permits: Arc<Semaphore>,
+    params: Params,
+    /// A real hash of a random password: verifying against it makes an unknown user cost the
+    /// same as a wrong password.
+    decoy: Arc<str>,
+}
+
+impl Passwords {
+    /// OWASP's Argon2id parameters, one concurrent hash per core.
+    pub fn new() -> Result<Self, Error> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::with_params(Params::new(19 * 1024, 2, 1, None).map_err(internal)?, cores)
+    }
+
+    /// Custom parameters (cheaper ones keep CLI seeding of many users fast).
+    pub fn with_params(params: Params, concurrency: usize) -> Result<Self, Error> {
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let decoy_pw = crate::token::generate("");
+        let decoy = argon
+            .hash_password(decoy_pw.expose().as_bytes(), &salt)
+            .map_err(internal)?
+            .to_string();
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            params,
+            decoy: decoy.into(),
+        })
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    /// Hashes a password into a PHC string.
+    pub async fn hash(&self, password: &Secret) -> Result<String, Error> {
+        let _permit = self.permits.acquire().await.map_err(internal)?;
+        let argon = self.argon();
+        let pw = password.clone();
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            argon
+                .hash_password(pw.expose().as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(internal)
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Checks a password against a stored hash; `None` checks against the decoy so the caller
+    /// spends the same time whether or not the user exists.
+    pub async fn verify(&self, password: &Secret, stored: Option<&str>) -> Result<bool, Error> {
+        let _permit = self.permits.acquire().await.map_err(internal)?;
+        let known = stored.is_some();
+        let phc: String = stored.unwrap_or(&self.decoy).to_owned();
+        let pw = password.clone();
+        let ok = tokio::task::spawn_blocking(move || {
+            // The stored hash carries its own parameters; verification follows them.
+            let Ok(parsed) = PasswordHash::new(&phc) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(pw.expose().as_bytes(), &parsed)
+                .is_ok()
+        })
+        .await
+        .map_err(internal)?;
+        Ok(ok && known)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("password hashing: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_unknown_users_never_pass() {
+        let pw = Passwords::with_params(Params::new(1024, 1, 1, None).unwrap(), 2).unwrap();
+        let secret = Secret::new("correct horse");
+        let h = pw.hash(&secret).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(pw.verify(&secret, Some(&h)).await.unwrap());
+        assert!(!pw.verify(&Secret::new("wrong"), Some(&h)).await.unwrap());
+        assert!(!pw.verify(&secret, None).await.unwrap());
+    }
+
+    #[test]
+    fn default_parameters_are_owasp() {
+        let pw = Passwords::new().unwrap();
+        assert_eq!(pw.params.m_cost(), 19 * 1024);
+        assert_eq!(pw.params.t_cost(), 2);
+        assert_eq!(pw.params.p_cost(), 1);
+    }
+}

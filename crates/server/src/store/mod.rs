@@ -1,0 +1,81 @@
+//! Persistence behind one trait, so PostgreSQL is a second implementation and not a rewrite.
+//!
+//! Methods are domain operations, each atomic: a state change and its audit event commit in one
+//! transaction inside the implementation. SQL stays portable where it costs nothing (integers
+//! for instants, TEXT ids, BLOB digests).
+
+mod models;
+mod sqlite;
+
+pub use models::*;
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use sessiondesk_protocol::{AuditVerification, Policy};
+
+use crate::audit;
+use crate::error::Result;
+use crate::token::TokenHash;
+
+/// Everything the authority reads and writes.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies the embedded migrations.
+    async fn migrate(&self) -> Result<()>;
+
+    // --- orgs and policy
+    async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()>;
+    /// By slug or id.
+    async fn find_org(&self, key: &str) -> Result<Option<Org>>;
+    async fn policies(&self) -> Result<Vec<(String, Policy)>>;
+    async fn set_policy(&self, org_id: &str, policy: &Policy, actor: &str, at: i64) -> Result<()>;
+
+    // --- users
+    async fn create_user(&self, user: &User, actor: &str) -> Result<()>;
+    async fn find_user(&self, org_id: &str, username: &str) -> Result<Option<User>>;
+    async fn user(&self, id: &str) -> Result<Option<User>>;
+    /// Locks (ending every session with `account_locked`) or unlocks an account.
+    async fn set_lock(&self, change: &LockChange) -> Result<Vec<Ended>>;
+
+    // --- sign-in
+    /// Opens a session under the org's concurrency limit, atomically: counts the user's active
+    /// sessions, ends the ones the plan says to end, and inserts the new one, or reports that
+    /// the limit is reached.
+    async fn open_session(&self, plan: &OpenPlan) -> Result<OpenOutcome>;
+    async fn record_attempt(&self, attempt: &Attempt) -> Result<()>;
+    /// Failed attempts of a user since an instant, after their last success.
+    async fn recent_failures(&self, user_id: &str, since: i64) -> Result<i64>;
+    async fn put_ticket(&self, ticket: &Ticket) -> Result<()>;
+    /// Marks a ticket used and returns it, if it exists, is unused and has not expired.
+    async fn take_ticket(&self, hash: &TokenHash, now: i64) -> Result<Option<Ticket>>;
+    /// The user's earlier sessions, newest first, for risk assessment.
+    async fn risk_history(&self, user_id: &str, limit: i64) -> Result<Vec<crate::risk::Prior>>;
+
+    // --- sessions
+    /// An active session by its token digest (the introspection cache's miss path).
+    async fn live_by_token(&self, hash: &TokenHash) -> Result<Option<LiveRecord>>;
+    /// Every active session, for warming the introspection cache at start-up.
+    async fn all_live(&self) -> Result<Vec<LiveRecord>>;
+    async fn session(&self, id: &str) -> Result<Option<SessionRow>>;
+    async fn user_sessions(&self, user_id: &str, active_only: bool) -> Result<Vec<SessionRow>>;
+    /// Ends the given sessions of one org that are still active; writes one audit event each.
+    async fn end_sessions(&self, org_id: &str, ids: &[String], end: &EndSpec)
+        -> Result<Vec<Ended>>;
+    /// Writes coalesced last-seen times and request counts.
+    async fn touch(&self, batch: &[Touch]) -> Result<()>;
+    /// Active sessions of an org past a deadline under the policy (the sweeper's candidates).
+    async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>>;
+
+    // --- API keys
+    async fn create_api_key(&self, key: &ApiKey, actor: &str) -> Result<()>;
+    /// Keys that are not revoked, for the resource-server key cache.
+    async fn active_api_keys(&self) -> Result<Vec<ApiKey>>;
+    async fn record_key_usage(&self, batch: &[KeyUsage]) -> Result<()>;
+
+    // --- audit
+    async fn verify_audit(&self, org_id: &str) -> Result<AuditVerification>;
+    async fn append_audit(&self, draft: &audit::Draft) -> Result<()>;
+
+    // --- bulk loading (demo and benchmark data)
+    async fn bulk_insert(&self, batch: &BulkBatch) -> Result<()>;
+}

@@ -1,0 +1,1057 @@
+//! The SQLite store: one file, WAL mode, a busy timeout, and one writer at a time.
+//!
+//! SQLite allows a single writer. Write transactions take an in-process async lock before
+//! `BEGIN`, so a read-then-write transaction (count sessions, then insert) never races another
+//! writer of this process and never fails to upgrade its lock; readers are not blocked (WAL).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sessiondesk_protocol::{
+    AppInfo, AuditVerification, DeviceInfo, EndReason, Location, OnLimit, Policy, Risk, Role,
+    SessionKind, SessionUser,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use tokio::sync::Mutex;
+
+use super::*;
+use crate::audit::{self, Draft};
+use crate::error::{Error, Result};
+use crate::ids;
+use crate::token::TokenHash;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: Mutex<()>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at a `sqlite:PATH` URL.
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| Error::BadRequest(format!("invalid database URL {url:?}: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged revocation or audit event survives a power loss, not
+            // only a process crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            pool,
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// The underlying pool (tests read the file through it).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn write(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, Transaction<'_, Sqlite>)> {
+        let guard = self.writer.lock().await;
+        let tx = self.pool.begin().await?;
+        Ok((guard, tx))
+    }
+}
+
+// ---------------------------------------------------------------- row mapping
+
+fn opt_str(row: &SqliteRow, col: &str) -> Option<String> {
+    row.try_get::<Option<String>, _>(col).ok().flatten()
+}
+
+fn digest(bytes: Vec<u8>) -> Result<TokenHash> {
+    bytes
+        .try_into()
+        .map_err(|_| Error::Internal("stored digest is not 32 bytes".into()))
+}
+
+fn location(row: &SqliteRow) -> Location {
+    Location {
+        city: opt_str(row, "city"),
+        region: opt_str(row, "region"),
+        country_code: opt_str(row, "country_code"),
+        lat: row.try_get("lat").ok().flatten(),
+        lon: row.try_get("lon").ok().flatten(),
+        timezone: opt_str(row, "timezone"),
+    }
+}
+
+fn device(row: &SqliteRow) -> DeviceInfo {
+    DeviceInfo {
+        browser: opt_str(row, "browser"),
+        browser_version: opt_str(row, "browser_version"),
+        os: opt_str(row, "os"),
+        os_version: opt_str(row, "os_version"),
+        model: opt_str(row, "device_model"),
+        kind: opt_str(row, "device_type"),
+        name: opt_str(row, "device_name"),
+    }
+}
+
+fn user_from(row: &SqliteRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        org_id: row.try_get("org_id")?,
+        username: row.try_get("username")?,
+        name: row.try_get("name")?,
+        email: opt_str(row, "email"),
+        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("bad role {role}")))?,
+        password_hash: row.try_get("password_hash")?,
+        locked: row.try_get("locked")?,
+        locked_until: row.try_get("locked_until")?,
+        lock_reason: opt_str(row, "lock_reason"),
+        password_reset_required: row.try_get("password_reset_required")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const SESSION_COLS: &str =
+    "s.id, s.token_hash, s.org_id, s.user_id, u.username, u.name AS user_name, u.role, \
+    s.kind, s.login_method, s.app_name, s.app_version, s.browser, s.browser_version, s.os, \
+    s.os_version, s.device_model, s.device_type, s.device_name, s.language, s.ip, s.city, \
+    s.region, s.country_code, s.lat, s.lon, s.timezone, s.created_at, s.last_seen_at, \
+    s.remember_me, s.status, s.ended_at, s.end_reason, s.ended_by, s.reason, s.ticket, s.risk, \
+    s.requests, s.last_path";
+
+fn session_from(row: &SqliteRow) -> Result<SessionRow> {
+    let role: String = row.try_get("role")?;
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let risk: String = row.try_get("risk")?;
+    Ok(SessionRow {
+        id: row.try_get("id")?,
+        token_hash: digest(row.try_get("token_hash")?)?,
+        org_id: row.try_get("org_id")?,
+        user: SessionUser {
+            id: row.try_get("user_id")?,
+            username: row.try_get("username")?,
+            name: row.try_get("user_name")?,
+            role: Role::parse(&role).unwrap_or(Role::Member),
+        },
+        kind: SessionKind::parse(&kind).unwrap_or(SessionKind::Browser),
+        login_method: row.try_get("login_method")?,
+        app: AppInfo {
+            name: opt_str(row, "app_name"),
+            version: opt_str(row, "app_version"),
+        },
+        device: device(row),
+        language: opt_str(row, "language"),
+        ip: opt_str(row, "ip"),
+        location: location(row),
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        remember_me: row.try_get("remember_me")?,
+        active: status == "active",
+        ended_at: row.try_get("ended_at")?,
+        end_reason: opt_str(row, "end_reason").and_then(|r| EndReason::parse(&r)),
+        ended_by: opt_str(row, "ended_by"),
+        reason: opt_str(row, "reason"),
+        ticket: opt_str(row, "ticket"),
+        risk: serde_json::from_str::<Risk>(&risk).unwrap_or_default(),
+        requests: row.try_get("requests")?,
+        last_path: opt_str(row, "last_path"),
+    })
+}
+
+fn policy_from(row: &SqliteRow) -> Result<Policy> {
+    let on_limit: String = row.try_get("on_limit")?;
+    let secs = |c: &str| -> Result<Option<u64>> {
+        Ok(row.try_get::<Option<i64>, _>(c)?.map(|v| v.max(0) as u64))
+    };
+    Ok(Policy {
+        max_sessions: row
+            .try_get::<Option<i64>, _>("max_sessions")?
+            .map(|v| v.max(0) as u32),
+        on_limit: OnLimit::parse(&on_limit).unwrap_or(OnLimit::Ask),
+        idle_timeout_s: secs("idle_timeout_s")?,
+        absolute_timeout_s: secs("absolute_timeout_s")?,
+        remember_me_allowed: row.try_get("remember_me_allowed")?,
+        remember_me_timeout_s: secs("remember_me_timeout_s")?,
+        require_reason: row.try_get("require_reason")?,
+        lockout_threshold: row.try_get::<i64, _>("lockout_threshold")?.max(0) as u32,
+        lockout_window_s: row.try_get::<i64, _>("lockout_window_s")?.max(0) as u64,
+        lockout_duration_s: row.try_get::<i64, _>("lockout_duration_s")?.max(0) as u64,
+    })
+}
+
+// ---------------------------------------------------------------- statements used in transactions
+
+async fn append(tx: &mut Transaction<'_, Sqlite>, d: &Draft) -> Result<()> {
+    let head = sqlx::query(
+        "SELECT seq, hash FROM audit_events WHERE org_id = ? ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(&d.org_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (seq, prev) = match head {
+        Some(r) => (
+            r.try_get::<i64, _>("seq")? + 1,
+            r.try_get::<Vec<u8>, _>("hash")?,
+        ),
+        None => (1, audit::GENESIS.to_vec()),
+    };
+    let id = ids::new_id(ids::EVENT, d.at);
+    let data = d.data.to_string();
+    let hash = audit::hash(
+        &prev,
+        &id,
+        &d.org_id,
+        seq,
+        d.at,
+        &d.actor,
+        d.action,
+        d.target.as_deref(),
+        d.reason.as_deref(),
+        d.ticket.as_deref(),
+        &data,
+    );
+    sqlx::query(
+        "INSERT INTO audit_events (id, org_id, seq, at, actor, action, target, reason, ticket, \
+         data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&id)
+    .bind(&d.org_id)
+    .bind(seq)
+    .bind(d.at)
+    .bind(&d.actor)
+    .bind(d.action)
+    .bind(&d.target)
+    .bind(&d.reason)
+    .bind(&d.ticket)
+    .bind(&data)
+    .bind(&prev)
+    .bind(&hash[..])
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Ends the listed sessions of `org_id` that are still active; one audit event each.
+async fn end_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    org_id: &str,
+    ids: &[String],
+    end: &EndSpec,
+) -> Result<Vec<Ended>> {
+    let mut ended = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(
+            "UPDATE sessions SET status = 'ended', ended_at = ?, end_reason = ?, ended_by = ?, \
+             reason = ?, ticket = ? WHERE id = ? AND org_id = ? AND status = 'active' \
+             RETURNING token_hash, user_id",
+        )
+        .bind(end.at)
+        .bind(end.reason.as_str())
+        .bind(&end.by)
+        .bind(&end.note)
+        .bind(&end.ticket)
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else { continue };
+        let user_id: String = row.try_get("user_id")?;
+        append(
+            tx,
+            &Draft::new(org_id, end.at, &end.by, "session.ended")
+                .target(id.clone())
+                .why(end.note.as_deref(), end.ticket.as_deref())
+                .data(serde_json::json!({"end_reason": end.reason.as_str(), "user_id": user_id})),
+        )
+        .await?;
+        ended.push(Ended {
+            session_id: id.clone(),
+            token_hash: digest(row.try_get("token_hash")?)?,
+            ended_at: end.at,
+        });
+    }
+    Ok(ended)
+}
+
+async fn insert_session(
+    tx: &mut Transaction<'_, Sqlite>,
+    s: &NewSession,
+    last_seen_at: i64,
+    requests: i64,
+    last_path: Option<&str>,
+    end: Option<&EndSpec>,
+) -> Result<()> {
+    let risk = serde_json::to_string(&s.risk).unwrap_or_else(|_| "{\"flags\":[]}".into());
+    sqlx::query(
+        "INSERT INTO sessions (id, org_id, user_id, token_hash, kind, login_method, app_name, \
+         app_version, browser, browser_version, os, os_version, device_model, device_type, \
+         device_name, language, ip, city, region, country_code, lat, lon, timezone, created_at, \
+         last_seen_at, remember_me, status, ended_at, end_reason, ended_by, reason, ticket, risk, \
+         requests, last_path) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&s.id)
+    .bind(&s.org_id)
+    .bind(&s.user_id)
+    .bind(&s.token_hash[..])
+    .bind(s.kind.as_str())
+    .bind(&s.login_method)
+    .bind(&s.app.name)
+    .bind(&s.app.version)
+    .bind(&s.device.browser)
+    .bind(&s.device.browser_version)
+    .bind(&s.device.os)
+    .bind(&s.device.os_version)
+    .bind(&s.device.model)
+    .bind(&s.device.kind)
+    .bind(&s.device.name)
+    .bind(&s.language)
+    .bind(&s.ip)
+    .bind(&s.location.city)
+    .bind(&s.location.region)
+    .bind(&s.location.country_code)
+    .bind(s.location.lat)
+    .bind(s.location.lon)
+    .bind(&s.location.timezone)
+    .bind(s.created_at)
+    .bind(last_seen_at)
+    .bind(s.remember_me)
+    .bind(if end.is_some() { "ended" } else { "active" })
+    .bind(end.map(|e| e.at))
+    .bind(end.map(|e| e.reason.as_str()))
+    .bind(end.map(|e| e.by.as_str()))
+    .bind(end.and_then(|e| e.note.as_deref()))
+    .bind(end.and_then(|e| e.ticket.as_deref()))
+    .bind(risk)
+    .bind(requests)
+    .bind(last_path)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_attempt(tx: &mut Transaction<'_, Sqlite>, a: &Attempt) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO login_attempts (id, org_id, user_id, username, at, success, failure_reason, \
+         session_id, ip, city, region, country_code, lat, lon, timezone, browser, \
+         browser_version, os, os_version, device_model, device_type, app_name, app_version) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&a.id)
+    .bind(&a.org_id)
+    .bind(&a.user_id)
+    .bind(&a.username)
+    .bind(a.at)
+    .bind(a.success)
+    .bind(&a.failure_reason)
+    .bind(&a.session_id)
+    .bind(&a.ip)
+    .bind(&a.location.city)
+    .bind(&a.location.region)
+    .bind(&a.location.country_code)
+    .bind(a.location.lat)
+    .bind(a.location.lon)
+    .bind(&a.location.timezone)
+    .bind(&a.device.browser)
+    .bind(&a.device.browser_version)
+    .bind(&a.device.os)
+    .bind(&a.device.os_version)
+    .bind(&a.device.model)
+    .bind(&a.device.kind)
+    .bind(&a.app.name)
+    .bind(&a.app.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn active_of_user(
+    tx: &mut Transaction<'_, Sqlite>,
+    user_id: &str,
+) -> Result<Vec<SessionRow>> {
+    let sql = format!(
+        "SELECT {SESSION_COLS} FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.user_id = ? AND s.status = 'active' ORDER BY s.created_at, s.id"
+    );
+    let rows = sqlx::query(&sql).bind(user_id).fetch_all(&mut **tx).await?;
+    rows.iter().map(session_from).collect()
+}
+
+// ---------------------------------------------------------------- the trait
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        let taken = sqlx::query("SELECT 1 FROM orgs WHERE slug = ?")
+            .bind(&org.slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Conflict(format!(
+                "an org with slug {:?} exists",
+                org.slug
+            )));
+        }
+        sqlx::query("INSERT INTO orgs (id, slug, name, created_at) VALUES (?,?,?,?)")
+            .bind(&org.id)
+            .bind(&org.slug)
+            .bind(&org.name)
+            .bind(org.created_at)
+            .execute(&mut *tx)
+            .await?;
+        write_policy(&mut tx, &org.id, policy, org.created_at).await?;
+        append(
+            &mut tx,
+            &Draft::new(&org.id, org.created_at, actor, "org.created")
+                .target(org.id.clone())
+                .data(serde_json::json!({"slug": org.slug, "name": org.name, "policy": policy})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_org(&self, key: &str) -> Result<Option<Org>> {
+        let row =
+            sqlx::query("SELECT id, slug, name, created_at FROM orgs WHERE slug = ? OR id = ?")
+                .bind(key)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(Org {
+                id: r.try_get("id")?,
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn policies(&self) -> Result<Vec<(String, Policy)>> {
+        let rows = sqlx::query("SELECT * FROM policies")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("org_id")?, policy_from(r)?)))
+            .collect()
+    }
+
+    async fn set_policy(&self, org_id: &str, policy: &Policy, actor: &str, at: i64) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        write_policy(&mut tx, org_id, policy, at).await?;
+        append(
+            &mut tx,
+            &Draft::new(org_id, at, actor, "policy.updated")
+                .target(org_id.to_string())
+                .data(serde_json::json!({ "policy": policy })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_user(&self, user: &User, actor: &str) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        let taken = sqlx::query("SELECT 1 FROM users WHERE org_id = ? AND username = ?")
+            .bind(&user.org_id)
+            .bind(&user.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Conflict(format!("user {:?} exists", user.username)));
+        }
+        sqlx::query(
+            "INSERT INTO users (id, org_id, username, name, email, role, password_hash, locked, \
+             locked_until, lock_reason, password_reset_required, created_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        )
+        .bind(&user.id)
+        .bind(&user.org_id)
+        .bind(&user.username)
+        .bind(&user.name)
+        .bind(&user.email)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(user.locked)
+        .bind(user.locked_until)
+        .bind(&user.lock_reason)
+        .bind(user.password_reset_required)
+        .bind(user.created_at)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &Draft::new(&user.org_id, user.created_at, actor, "user.created")
+                .target(user.id.clone())
+                .data(serde_json::json!({"username": user.username, "role": user.role})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_user(&self, org_id: &str, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE org_id = ? AND username = ?")
+            .bind(org_id)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn user(&self, id: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    async fn set_lock(&self, c: &LockChange) -> Result<Vec<Ended>> {
+        let (_g, mut tx) = self.write().await?;
+        let done = if c.lock {
+            let (locked, until) = match c.until {
+                Some(t) => (false, Some(t)),
+                None => (true, None),
+            };
+            sqlx::query(
+                "UPDATE users SET locked = ?, locked_until = ?, lock_reason = ?, \
+                 password_reset_required = password_reset_required OR ? \
+                 WHERE id = ? AND org_id = ?",
+            )
+            .bind(locked)
+            .bind(until)
+            .bind(&c.reason)
+            .bind(c.require_password_reset)
+            .bind(&c.user_id)
+            .bind(&c.org_id)
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE users SET locked = FALSE, locked_until = NULL, lock_reason = NULL \
+                 WHERE id = ? AND org_id = ?",
+            )
+            .bind(&c.user_id)
+            .bind(&c.org_id)
+            .execute(&mut *tx)
+            .await?
+        };
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        let mut ended = Vec::new();
+        // An admin lock ends every session. A temporary lock after failed sign-ins only blocks
+        // new logins: ending the real user's sessions would let anyone who knows a username
+        // log them out by guessing passwords.
+        if c.lock && c.until.is_none() {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM sessions WHERE user_id = ? AND status = 'active' ORDER BY created_at",
+            )
+            .bind(&c.user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let spec = EndSpec {
+                reason: EndReason::AccountLocked,
+                by: c.actor.clone(),
+                note: c.reason.clone(),
+                ticket: c.ticket.clone(),
+                at: c.at,
+            };
+            ended = end_in_tx(&mut tx, &c.org_id, &ids, &spec).await?;
+        }
+        let action = match (c.lock, c.until) {
+            (false, _) => "user.unlocked",
+            (true, Some(_)) => "user.locked_temporarily",
+            (true, None) => "user.locked",
+        };
+        append(
+            &mut tx,
+            &Draft::new(&c.org_id, c.at, &c.actor, action)
+                .target(c.user_id.clone())
+                .why(c.reason.as_deref(), c.ticket.as_deref())
+                .data(serde_json::json!({
+                    "until": c.until,
+                    "require_password_reset": c.require_password_reset,
+                    "sessions_ended": ended.len(),
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn open_session(&self, plan: &OpenPlan) -> Result<OpenOutcome> {
+        let (_g, mut tx) = self.write().await?;
+        let s = &plan.session;
+        let mut evicted = Vec::new();
+        let spec = |note: &str| EndSpec {
+            reason: EndReason::LimitEvicted,
+            by: plan.actor.clone(),
+            note: Some(note.to_string()),
+            ticket: None,
+            at: s.created_at,
+        };
+        if !plan.end_first.is_empty() {
+            // Only the user's own active sessions can be chosen.
+            let own: Vec<String> = active_of_user(&mut tx, &s.user_id)
+                .await?
+                .into_iter()
+                .map(|r| r.id)
+                .filter(|id| plan.end_first.contains(id))
+                .collect();
+            evicted = end_in_tx(
+                &mut tx,
+                &s.org_id,
+                &own,
+                &spec("ended by the user to sign in on another device"),
+            )
+            .await?;
+        }
+        if let Some(max) = plan.max_sessions {
+            let active = active_of_user(&mut tx, &s.user_id).await?;
+            if active.len() >= max as usize {
+                match plan.on_limit {
+                    OnLimit::EvictOldest => {
+                        let excess = active.len() + 1 - max as usize;
+                        let oldest: Vec<String> =
+                            active.iter().take(excess).map(|r| r.id.clone()).collect();
+                        evicted.extend(
+                            end_in_tx(
+                                &mut tx,
+                                &s.org_id,
+                                &oldest,
+                                &spec("oldest session ended by the session limit"),
+                            )
+                            .await?,
+                        );
+                    }
+                    OnLimit::Ask | OnLimit::Deny => {
+                        // Whatever was ended first stays ended: the user asked for it.
+                        tx.commit().await?;
+                        return Ok(OpenOutcome::LimitReached { active, evicted });
+                    }
+                }
+            }
+        }
+        insert_session(&mut tx, s, s.created_at, 0, None, None).await?;
+        insert_attempt(&mut tx, &plan.attempt).await?;
+        append(
+            &mut tx,
+            &Draft::new(&s.org_id, s.created_at, &s.user_id, "session.created")
+                .target(s.id.clone())
+                .data(serde_json::json!({
+                    "user_id": s.user_id,
+                    "kind": s.kind.as_str(),
+                    "ip": s.ip,
+                    "country_code": s.location.country_code,
+                    "remember_me": s.remember_me,
+                    "risk": s.risk.flags.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(),
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(OpenOutcome::Opened { evicted })
+    }
+
+    async fn record_attempt(&self, attempt: &Attempt) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        insert_attempt(&mut tx, attempt).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn recent_failures(&self, user_id: &str, since: i64) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE user_id = ? AND success = FALSE \
+             AND failure_reason = 'invalid_credentials' AND at >= MAX(?, COALESCE( \
+               (SELECT MAX(at) FROM login_attempts WHERE user_id = ? AND success = TRUE), 0))",
+        )
+        .bind(user_id)
+        .bind(since)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
+    async fn put_ticket(&self, t: &Ticket) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        sqlx::query(
+            "INSERT INTO login_tickets (ticket_hash, org_id, user_id, pending, expires_at) \
+             VALUES (?,?,?,?,?)",
+        )
+        .bind(&t.hash[..])
+        .bind(&t.org_id)
+        .bind(&t.user_id)
+        .bind(&t.pending)
+        .bind(t.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_ticket(&self, hash: &TokenHash, now: i64) -> Result<Option<Ticket>> {
+        let (_g, mut tx) = self.write().await?;
+        let row = sqlx::query(
+            "UPDATE login_tickets SET used_at = ? WHERE ticket_hash = ? AND used_at IS NULL \
+             AND expires_at > ? RETURNING org_id, user_id, pending, expires_at",
+        )
+        .bind(now)
+        .bind(&hash[..])
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|r| {
+            Ok(Ticket {
+                hash: *hash,
+                org_id: r.try_get("org_id")?,
+                user_id: r.try_get("user_id")?,
+                pending: r.try_get("pending")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn risk_history(&self, user_id: &str, limit: i64) -> Result<Vec<crate::risk::Prior>> {
+        let rows = sqlx::query(
+            "SELECT created_at, status, city, region, country_code, lat, lon, timezone, browser, \
+             browser_version, os, os_version, device_model, device_type, device_name \
+             FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT ?",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::risk::Prior {
+                    created_at: r.try_get("created_at")?,
+                    active: r.try_get::<String, _>("status")? == "active",
+                    location: location(r),
+                    device_key: crate::risk::device_key(&device(r)),
+                })
+            })
+            .collect()
+    }
+
+    async fn live_by_token(&self, hash: &TokenHash) -> Result<Option<LiveRecord>> {
+        let row = sqlx::query(
+            "SELECT s.id, s.org_id, s.user_id, u.username, s.created_at, s.last_seen_at, \
+             s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = ? AND s.status = 'active'",
+        )
+        .bind(&hash[..])
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(live_from).transpose()
+    }
+
+    async fn all_live(&self) -> Result<Vec<LiveRecord>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.org_id, s.user_id, u.username, s.created_at, s.last_seen_at, \
+             s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.status = 'active'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(live_from).collect()
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRow>> {
+        let sql = format!(
+            "SELECT {SESSION_COLS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(session_from).transpose()
+    }
+
+    async fn user_sessions(&self, user_id: &str, active_only: bool) -> Result<Vec<SessionRow>> {
+        let sql = format!(
+            "SELECT {SESSION_COLS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.user_id = ? {} ORDER BY s.created_at DESC, s.id DESC",
+            if active_only {
+                "AND s.status = 'active'"
+            } else {
+                ""
+            }
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(session_from).collect()
+    }
+
+    async fn end_sessions(
+        &self,
+        org_id: &str,
+        ids: &[String],
+        end: &EndSpec,
+    ) -> Result<Vec<Ended>> {
+        let (_g, mut tx) = self.write().await?;
+        let ended = end_in_tx(&mut tx, org_id, ids, end).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn touch(&self, batch: &[Touch]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (_g, mut tx) = self.write().await?;
+        for t in batch {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?), requests = requests + ?, \
+                 last_path = COALESCE(?, last_path) WHERE id = ?",
+            )
+            .bind(t.last_seen_at)
+            .bind(t.requests)
+            .bind(&t.last_path)
+            .bind(&t.session_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>> {
+        // Coarse filter in SQL (anything that could be past a deadline), exact check in Rust.
+        let ms = |s: Option<u64>| s.map(|v| now.saturating_sub(v.saturating_mul(1000) as i64));
+        let shortest_life = [policy.absolute_timeout_s, policy.remember_me_timeout_s]
+            .into_iter()
+            .flatten()
+            .min();
+        let created_before = ms(shortest_life).unwrap_or(i64::MIN);
+        let seen_before = ms(policy.idle_timeout_s).unwrap_or(i64::MIN);
+        let rows = sqlx::query(
+            "SELECT id, token_hash, created_at, last_seen_at, remember_me FROM sessions \
+             WHERE org_id = ? AND status = 'active' AND (created_at <= ? OR last_seen_at <= ?)",
+        )
+        .bind(org_id)
+        .bind(created_before)
+        .bind(seen_before)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let e = Expired {
+                session_id: r.try_get("id")?,
+                token_hash: digest(r.try_get("token_hash")?)?,
+                created_at: r.try_get("created_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+                remember_me: r.try_get("remember_me")?,
+            };
+            if crate::expiry::deadlines(policy, e.created_at, e.last_seen_at, e.remember_me)
+                .expired(now)
+                .is_some()
+            {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_api_key(&self, key: &ApiKey, actor: &str) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, org_id, name, key_hash, created_at, created_by) \
+             VALUES (?,?,?,?,?,?)",
+        )
+        .bind(&key.id)
+        .bind(&key.org_id)
+        .bind(&key.name)
+        .bind(&key.key_hash[..])
+        .bind(key.created_at)
+        .bind(&key.created_by)
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            &Draft::new(&key.org_id, key.created_at, actor, "api_key.created")
+                .target(key.id.clone())
+                .data(serde_json::json!({"name": key.name})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn active_api_keys(&self) -> Result<Vec<ApiKey>> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, name, key_hash, created_at, created_by, last_used_at \
+             FROM api_keys WHERE revoked_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiKey {
+                    id: r.try_get("id")?,
+                    org_id: r.try_get("org_id")?,
+                    name: r.try_get("name")?,
+                    key_hash: digest(r.try_get("key_hash")?)?,
+                    created_at: r.try_get("created_at")?,
+                    created_by: opt_str(r, "created_by"),
+                    last_used_at: r.try_get("last_used_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_key_usage(&self, batch: &[KeyUsage]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (_g, mut tx) = self.write().await?;
+        for u in batch {
+            sqlx::query(
+                "INSERT INTO api_key_usage (key_id, hour, requests) VALUES (?,?,?) \
+                 ON CONFLICT (key_id, hour) DO UPDATE SET requests = requests + excluded.requests",
+            )
+            .bind(&u.key_id)
+            .bind(u.hour)
+            .bind(u.requests)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?",
+            )
+            .bind(u.last_used_at)
+            .bind(&u.key_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn verify_audit(&self, org_id: &str) -> Result<AuditVerification> {
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT id, org_id, seq, at, actor, action, target, reason, ticket, data, prev_hash, \
+             hash FROM audit_events WHERE org_id = ? ORDER BY seq",
+        )
+        .bind(org_id)
+        .fetch(&self.pool);
+        let mut v = audit::Verifier::default();
+        while let Some(r) = rows.try_next().await? {
+            v.feed(&audit::Stored {
+                id: r.try_get("id")?,
+                org_id: r.try_get("org_id")?,
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                target: opt_str(&r, "target"),
+                reason: opt_str(&r, "reason"),
+                ticket: opt_str(&r, "ticket"),
+                data: r.try_get("data")?,
+                prev_hash: r.try_get("prev_hash")?,
+                hash: r.try_get("hash")?,
+            });
+        }
+        Ok(v.finish())
+    }
+
+    async fn append_audit(&self, draft: &Draft) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        append(&mut tx, draft).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn bulk_insert(&self, batch: &BulkBatch) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        for b in &batch.sessions {
+            insert_session(
+                &mut tx,
+                &b.session,
+                b.last_seen_at,
+                b.requests,
+                b.last_path.as_deref(),
+                b.end.as_ref(),
+            )
+            .await?;
+        }
+        for a in &batch.attempts {
+            insert_attempt(&mut tx, a).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn live_from(r: &SqliteRow) -> Result<LiveRecord> {
+    Ok(LiveRecord {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        user_id: r.try_get("user_id")?,
+        username: r.try_get("username")?,
+        token_hash: digest(r.try_get("token_hash")?)?,
+        created_at: r.try_get("created_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        remember_me: r.try_get("remember_me")?,
+    })
+}
+
+async fn write_policy(
+    tx: &mut Transaction<'_, Sqlite>,
+    org_id: &str,
+    p: &Policy,
+    at: i64,
+) -> Result<()> {
+    let secs = |v: Option<u64>| v.map(|s| s as i64);
+    sqlx::query(
+        "INSERT INTO policies (org_id, max_sessions, on_limit, idle_timeout_s, absolute_timeout_s, \
+         remember_me_allowed, remember_me_timeout_s, require_reason, lockout_threshold, \
+         lockout_window_s, lockout_duration_s, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) \
+         ON CONFLICT (org_id) DO UPDATE SET max_sessions = excluded.max_sessions, \
+         on_limit = excluded.on_limit, idle_timeout_s = excluded.idle_timeout_s, \
+         absolute_timeout_s = excluded.absolute_timeout_s, \
+         remember_me_allowed = excluded.remember_me_allowed, \
+         remember_me_timeout_s = excluded.remember_me_timeout_s, \
+         require_reason = excluded.require_reason, lockout_threshold = excluded.lockout_threshold, \
+         lockout_window_s = excluded.lockout_window_s, \
+         lockout_duration_s = excluded.lockout_duration_s, updated_at = excluded.updated_at",
+    )
+    .bind(org_id)
+    .bind(p.max_sessions.map(i64::from))
+    .bind(p.on_limit.as_str())
+    .bind(secs(p.idle_timeout_s))
+    .bind(secs(p.absolute_timeout_s))
+    .bind(p.remember_me_allowed)
+    .bind(secs(p.remember_me_timeout_s))
+    .bind(p.require_reason)
+    .bind(i64::from(p.lockout_threshold))
+    .bind(p.lockout_window_s as i64)
+    .bind(p.lockout_duration_s as i64)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! `cargo xtask run`: build the authority, seed a demo database on first start, serve it.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::deps::{self, Purpose};
+use crate::server::{Output, Server};
+use crate::{built_binary, cargo, repo_root, run_step, send_sigterm, step, target_dir};
+
+/// The demo organisation and its owner, as `sessiondesk-server seed --demo` creates them.
+pub mod demo {
+    pub const ORG: &str = "acme";
+    pub const USERNAME: &str = "owner";
+    pub const PASSWORD: &str = "sessiondesk-demo";
+}
+
+/// Where `cargo xtask run` serves when the port is free.
+const LISTEN: &str = "127.0.0.1:8710";
+/// Where it serves when that port is busy: any free port.
+const LISTEN_FALLBACK: &str = "127.0.0.1:0";
+
+pub fn run() -> Result<()> {
+    deps::ensure(Purpose::Run)?;
+    run_step(
+        "cargo build -p sessiondesk-server",
+        cargo().args([
+            "build",
+            "-p",
+            "sessiondesk-server",
+            "--bin",
+            "sessiondesk-server",
+        ]),
+    )?;
+    let server = built_binary("debug", "sessiondesk-server")?;
+
+    let demo_dir = target_dir()?.join("demo");
+    std::fs::create_dir_all(&demo_dir)
+        .with_context(|| format!("could not create {}", demo_dir.display()))?;
+    let db_path = demo_dir.join("sessiondesk.db");
+    let db = format!("sqlite:{}", db_path.display());
+    let data_dir = repo_root().join("data");
+
+    if db_path.exists() {
+        step(&format!(
+            "demo database {} (already seeded)",
+            db_path.display()
+        ));
+    } else {
+        let mut seed = Command::new(&server);
+        seed.args(["seed", "--demo", "--db", &db])
+            .env("SESSIONDESK_DATA_DIR", &data_dir);
+        if let Err(err) = run_step(
+            &format!("seed the demo database {}", db_path.display()),
+            &mut seed,
+        ) {
+            // A half-seeded database would be taken as seeded next time.
+            remove_db(&db_path);
+            return Err(err);
+        }
+    }
+
+    let listen = if TcpListener::bind(LISTEN).is_ok() {
+        LISTEN
+    } else {
+        println!("    {LISTEN} is busy: using a free port instead");
+        LISTEN_FALLBACK
+    };
+    step(&format!("sessiondesk-server serve --listen {listen}"));
+    let mut cmd = Command::new(&server);
+    cmd.args(["serve", "--db", &db, "--listen", listen])
+        .env("SESSIONDESK_DATA_DIR", &data_dir);
+    // Its own process group: Ctrl-C reaches only us, and we stop the server with SIGTERM.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut server = Server::start(
+        "sessiondesk-server",
+        cmd,
+        Output::Echo,
+        Duration::from_secs(120),
+    )?;
+
+    static PID: AtomicU32 = AtomicU32::new(0);
+    static SIGNALS: AtomicU32 = AtomicU32::new(0);
+    PID.store(server.pid(), Ordering::SeqCst);
+    ctrlc::set_handler(|| {
+        let pid = PID.load(Ordering::SeqCst);
+        if SIGNALS.fetch_add(1, Ordering::SeqCst) == 0 {
+            println!("\n==> stopping sessiondesk-server (Ctrl-C again to kill it)");
+            send_sigterm(pid);
+        } else {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    })
+    .context("could not install the Ctrl-C handler")?;
+
+    println!();
+    println!("  Sessiondesk authority: {}", server.url());
+    println!("  API description:       {}/openapi.json", server.url());
+    println!(
+        "  Demo sign-in:          org `{}`, username `{}`, password `{}`",
+        demo::ORG,
+        demo::USERNAME,
+        demo::PASSWORD
+    );
+    println!("  Database:              {}", db_path.display());
+    println!("  Press Ctrl-C to stop.");
+    println!();
+
+    let status = server.wait()?;
+    if SIGNALS.load(Ordering::SeqCst) > 0 {
+        println!("==> sessiondesk-server stopped");
+        Ok(())
+    } else {
+        anyhow::bail!("sessiondesk-server exited on its own ({status})")
+    }
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}

@@ -1,0 +1,40 @@
+//! `cargo xtask test`: the CI gate. `.ci/run` calls this and nothing else.
+
+use anyhow::Result;
+
+use crate::deps::{self, Purpose};
+use crate::{cargo, repo_root, run_step};
+
+pub fn test() -> Result<()> {
+    deps::ensure(Purpose::Test)?;
+
+    run_step(
+        "cargo fmt --all --check",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    run_step(
+        "cargo clippy --workspace --all-targets -- -D warnings",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run_step(
+        "cargo test --workspace",
+        cargo()
+            .args(["test", "--workspace"])
+            .env("SESSIONDESK_DATA_DIR", repo_root().join("data")),
+    )?;
+
+    // Later steps go here, each behind its own `run_step`, in this order:
+    // - the UI: `npm ci --prefix ui` (in deps), type check, lint, vitest;
+    // - the TypeScript bindings drift check (if not already a cargo test);
+    // - end-to-end: server + console + the real window over WebDriver (xvfb, tauri-driver).
+
+    println!("==> all checks passed");
+    Ok(())
+}
