@@ -268,7 +268,7 @@ mod tests {
         }];
         let flags = assess(
             Login {
-                at: 24 * 3600_000,
+                at: 24 * 3_600_000,
                 location: &paris,
                 device: &chrome(),
             },

@@ -73,6 +73,16 @@ async fn untrusted_peers_cannot_choose_their_ip() {
     assert_eq!(body["session"]["ip"], "127.0.0.1");
 }
 
+/// username, success, failure_reason, ip, country_code, browser
+type AttemptRow = (
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 #[tokio::test]
 async fn every_attempt_is_in_the_login_history() {
     let h = Harness::start().await;
@@ -96,7 +106,7 @@ async fn every_attempt_is_in_the_login_history() {
     let (status, _) = h.login_from("acme", "ann", PASSWORD, "8.8.8.8").await;
     assert_eq!(status, StatusCode::LOCKED);
     let db = h.db().await;
-    let rows: Vec<(String, bool, Option<String>, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<AttemptRow> = sqlx::query_as(
         "SELECT username, success, failure_reason, ip, country_code, browser FROM login_attempts ORDER BY at, id",
     )
     .fetch_all(&db)

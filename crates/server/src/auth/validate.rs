@@ -46,8 +46,8 @@ impl Authority {
             entry.remember_me,
         );
         if d.expired(now).is_some() {
-            // Dead from its deadline on; the sweeper writes the end reason.
-            self.live.remove(&h, now);
+            // Dead from its deadline on. The entry stays (with its last use, which the
+            // database may not have yet) until the sweeper writes the end reason and time.
             return Ok(None);
         }
         self.live.touch(&entry, now, path);
