@@ -4,6 +4,7 @@
 //! behind a semaphore with one permit per core, so a burst of logins queues instead of
 //! allocating unbounded memory or starving the async workers that serve introspection.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -21,6 +22,18 @@ pub struct Passwords {
     /// A real hash of a random password: verifying against it makes an unknown user cost the
     /// same as a wrong password.
     decoy: Arc<str>,
+    /// Hashes running now, and the most ever seen at once (checked by the burst test).
+    running: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+/// Counts a hash in flight for as long as it lives.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Passwords {
@@ -43,7 +56,20 @@ impl Passwords {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             params,
             decoy: decoy.into(),
+            running: Arc::default(),
+            peak: Arc::default(),
         })
+    }
+
+    /// The most hashes that ever ran at once.
+    pub fn peak_concurrency(&self) -> usize {
+        self.peak.load(Ordering::Acquire)
+    }
+
+    fn enter(&self) -> InFlight {
+        let now = self.running.fetch_add(1, Ordering::AcqRel) + 1;
+        self.peak.fetch_max(now, Ordering::AcqRel);
+        InFlight(self.running.clone())
     }
 
     fn argon(&self) -> Argon2<'static> {
@@ -55,7 +81,9 @@ impl Passwords {
         let _permit = self.permits.acquire().await.map_err(internal)?;
         let argon = self.argon();
         let pw = password.clone();
+        let guard = self.enter();
         tokio::task::spawn_blocking(move || {
+            let _guard = guard;
             let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
             argon
                 .hash_password(pw.expose().as_bytes(), &salt)
@@ -73,7 +101,9 @@ impl Passwords {
         let known = stored.is_some();
         let phc: String = stored.unwrap_or(&self.decoy).to_owned();
         let pw = password.clone();
+        let guard = self.enter();
         let ok = tokio::task::spawn_blocking(move || {
+            let _guard = guard;
             // The stored hash carries its own parameters; verification follows them.
             let Ok(parsed) = PasswordHash::new(&phc) else {
                 return false;
@@ -105,6 +135,22 @@ mod tests {
         assert!(pw.verify(&secret, Some(&h)).await.unwrap());
         assert!(!pw.verify(&Secret::new("wrong"), Some(&h)).await.unwrap());
         assert!(!pw.verify(&secret, None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_never_runs_more_hashes_than_permits() {
+        let pw = Passwords::with_params(Params::new(1024, 1, 1, None).unwrap(), 2).unwrap();
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let pw = pw.clone();
+                tokio::spawn(async move { pw.verify(&Secret::new("x"), None).await.unwrap() })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert!(pw.peak_concurrency() >= 1);
+        assert!(pw.peak_concurrency() <= 2, "peak {}", pw.peak_concurrency());
     }
 
     #[test]

@@ -23,7 +23,12 @@ fn run(args: &[&str], db: &str, stdin: Option<&str>) -> (bool, String, String) {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -43,25 +48,62 @@ async fn administer_with_the_cli_then_serve() {
     assert!(ok, "{err}");
     assert_eq!(out, "database is up to date");
 
-    let (ok, org_id, err) = run(&["org", "create", "--slug", "acme", "--name", "Acme"], &db, None);
+    let (ok, org_id, err) = run(
+        &["org", "create", "--slug", "acme", "--name", "Acme"],
+        &db,
+        None,
+    );
     assert!(ok, "{err}");
     assert!(org_id.starts_with("org_"));
     let (ok, _, err) = run(&["org", "create", "--slug", "acme"], &db, None);
-    assert!(!ok && err.contains("exists"), "duplicate slug refused: {err}");
+    assert!(
+        !ok && err.contains("exists"),
+        "duplicate slug refused: {err}"
+    );
 
     let (ok, user_id, err) = run(
-        &["user", "create", "--org", "acme", "--username", "olivia", "--role", "owner"],
+        &[
+            "user",
+            "create",
+            "--org",
+            "acme",
+            "--username",
+            "olivia",
+            "--role",
+            "owner",
+        ],
         &db,
         Some(&format!("{PASSWORD}\n")),
     );
     assert!(ok, "{err}");
     assert!(user_id.starts_with("usr_"));
-    let (ok, _, err) = run(&["user", "create", "--org", "acme", "--username", "x", "--role", "emperor"], &db, Some("pw\n"));
+    let (ok, _, err) = run(
+        &[
+            "user",
+            "create",
+            "--org",
+            "acme",
+            "--username",
+            "x",
+            "--role",
+            "emperor",
+        ],
+        &db,
+        Some("pw\n"),
+    );
     assert!(!ok && err.contains("unknown role"), "{err}");
-    let (ok, _, err) = run(&["user", "create", "--org", "acme", "--username", "nopw"], &db, None);
+    let (ok, _, err) = run(
+        &["user", "create", "--org", "acme", "--username", "nopw"],
+        &db,
+        None,
+    );
     assert!(!ok && err.contains("no password"), "{err}");
 
-    let (ok, key, err) = run(&["api-key", "create", "--org", "acme", "--name", "gateway"], &db, None);
+    let (ok, key, err) = run(
+        &["api-key", "create", "--org", "acme", "--name", "gateway"],
+        &db,
+        None,
+    );
     assert!(ok, "{err}");
     assert!(key.starts_with("sdk_"), "the secret is printed once: {key}");
     assert!(err.contains("shown only once"));
@@ -76,8 +118,14 @@ async fn administer_with_the_cli_then_serve() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").expect(&line).to_string();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect(&line)
+        .to_string();
     let http = reqwest::Client::new();
     let login: Value = http
         .post(format!("{url}/v1/auth/login"))
@@ -101,21 +149,44 @@ async fn administer_with_the_cli_then_serve() {
         .unwrap();
     assert_eq!(i["active"], true);
     assert_eq!(i["sub"], user_id.as_str());
-    let health: Value = http.get(format!("{url}/healthz")).send().await.unwrap().json().await.unwrap();
+    let health: Value = http
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok");
 
     // SIGTERM stops it cleanly, after writing the activity it holds.
-    Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
     let status = server.wait().unwrap();
     assert!(status.success(), "{status:?}");
     let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
-    let requests: i64 = sqlx::query_scalar("SELECT requests FROM sessions").fetch_one(&pool).await.unwrap();
+    let requests: i64 = sqlx::query_scalar("SELECT requests FROM sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(requests, 1, "the introspection was flushed on shutdown");
 }
 
 #[test]
 fn bad_arguments_fail_with_a_message() {
-    let (ok, _, err) = run(&["serve", "--db", "postgres://nowhere/x", "--listen", "127.0.0.1:0"], "sqlite::memory:", None);
+    let (ok, _, err) = run(
+        &[
+            "serve",
+            "--db",
+            "postgres://nowhere/x",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        "sqlite::memory:",
+        None,
+    );
     assert!(!ok);
     assert!(err.contains("unsupported database URL"), "{err}");
     let (ok, _, err) = run(&["seed"], "sqlite::memory:", None);

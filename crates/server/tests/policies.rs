@@ -36,6 +36,11 @@ async fn hundred_concurrent_logins(on_limit: OnLimit) -> (Vec<StatusCode>, i64) 
         statuses.push(t.await.unwrap());
     }
     let active = h.active_count(&ann.id).await;
+    let peak = h.auth().passwords.peak_concurrency();
+    assert!(
+        (1..=4).contains(&peak),
+        "hashing is bounded by its permits: {peak}"
+    );
     (statuses, active)
 }
 
