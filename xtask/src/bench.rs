@@ -187,20 +187,33 @@ pub fn bench(args: &Args) -> Result<()> {
     }
 
     let section = render(&settings, args.quick, &machine, &report);
+    println!("{section}");
+    if let Some(real) = report.real.as_ref() {
+        if real.active_fraction < MIN_ACTIVE_FRACTION {
+            eprintln!(
+                "xtask: warning: INVALID introspection run: only {:.2}% of the answers were \
+                 active; the numbers do not measure introspection of valid sessions",
+                real.active_fraction * 100.0
+            );
+        }
+    }
+    if !report.failures.is_empty() {
+        // Keep the recorded results: a broken run goes to bench/out/ only.
+        let partial = out.join("RESULTS-failed.md");
+        std::fs::write(&partial, &section)?;
+        bail!(
+            "{} benchmark(s) could not run, bench/RESULTS.md left as it was \
+             (this run's partial results: {}):\n  {}",
+            report.failures.len(),
+            partial.display(),
+            report.failures.join("\n  ")
+        );
+    }
     let results = repo_root().join("bench").join("RESULTS.md");
     let existing = std::fs::read_to_string(&results).unwrap_or_default();
     std::fs::write(&results, replace_generated(&existing, &section))
         .with_context(|| format!("could not write {}", results.display()))?;
     step(&format!("wrote {}", results.display()));
-    println!("{section}");
-
-    if !report.failures.is_empty() {
-        bail!(
-            "{} benchmark(s) could not run:\n  {}",
-            report.failures.len(),
-            report.failures.join("\n  ")
-        );
-    }
     Ok(())
 }
 
@@ -535,7 +548,11 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
          each request sends a random seeded token.\n",
         s.sessions, s.introspect_concurrency, s.introspect_secs, s.warmup_secs
     );
-    o.push_str(LOAD_HEADER);
+    if r.real.is_none() && r.trivial.is_none() {
+        let _ = writeln!(o, "Not measured in this run.\n");
+    } else {
+        o.push_str(LOAD_HEADER);
+    }
     if let Some(real) = &r.real {
         o.push_str(&load_row("sessiondesk-server", real, true));
     }
@@ -616,9 +633,15 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
             );
         }
         o.push('\n');
+    } else {
+        let _ = writeln!(o, "Logins not measured in this run.\n");
     }
 
     let _ = writeln!(o, "### (c) Memory and set-up\n");
+    if r.seed_secs.is_none() && r.rss_start_kib.is_none() {
+        let _ = writeln!(o, "Not measured in this run.");
+        return o;
+    }
     let _ = writeln!(o, "| measure | value |\n|---|---:|");
     if let Some(secs) = r.seed_secs {
         let _ = writeln!(o, "| seeding {} sessions | {secs:.1} s |", s.sessions);

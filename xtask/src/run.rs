@@ -1,7 +1,7 @@
 //! `cargo xtask run`: build the authority, seed a demo database on first start, serve it.
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -42,7 +42,6 @@ pub fn run() -> Result<()> {
     std::fs::create_dir_all(&demo_dir)
         .with_context(|| format!("could not create {}", demo_dir.display()))?;
     let db_path = demo_dir.join("sessiondesk.db");
-    let db = format!("sqlite:{}", db_path.display());
     let data_dir = repo_root().join("data");
 
     if db_path.exists() {
@@ -51,15 +50,20 @@ pub fn run() -> Result<()> {
             db_path.display()
         ));
     } else {
+        // Seed under another name and rename once done, so a database that exists is complete.
+        let partial = demo_dir.join("sessiondesk.seeding.db");
+        remove_db(&partial);
         let mut seed = Command::new(&server);
-        seed.args(["seed", "--demo", "--db", &db])
+        seed.args(["seed", "--demo", "--db"])
+            .arg(format!("sqlite:{}", partial.display()))
             .env("SESSIONDESK_DATA_DIR", &data_dir);
-        if let Err(err) = run_step(
+        let seeded = run_step(
             &format!("seed the demo database {}", db_path.display()),
             &mut seed,
-        ) {
-            // A half-seeded database would be taken as seeded next time.
-            remove_db(&db_path);
+        )
+        .and_then(|()| rename_db(&partial, &db_path));
+        if let Err(err) = seeded {
+            remove_db(&partial);
             return Err(err);
         }
     }
@@ -72,7 +76,8 @@ pub fn run() -> Result<()> {
     };
     step(&format!("sessiondesk-server serve --listen {listen}"));
     let mut cmd = Command::new(&server);
-    cmd.args(["serve", "--db", &db, "--listen", listen])
+    cmd.args(["serve", "--db", &format!("sqlite:{}", db_path.display())])
+        .args(["--listen", listen])
         .env("SESSIONDESK_DATA_DIR", &data_dir);
     // Its own process group: Ctrl-C reaches only us, and we stop the server with SIGTERM.
     #[cfg(unix)]
@@ -122,10 +127,58 @@ pub fn run() -> Result<()> {
     }
 }
 
-fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+/// An SQLite database's files: the database, its write-ahead log and its shared memory.
+fn db_files(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    ["", "-wal", "-shm"].into_iter().map(move |suffix| {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
-        let _ = std::fs::remove_file(p);
+        PathBuf::from(p)
+    })
+}
+
+fn remove_db(path: &Path) {
+    for file in db_files(path) {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// Moves a closed SQLite database (with its -wal and -shm files, if any) to `to`.
+fn rename_db(from: &Path, to: &Path) -> Result<()> {
+    // The main file last: its presence is what marks the demo database as seeded.
+    for (src, dst) in db_files(from)
+        .zip(db_files(to))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+    {
+        if src.exists() {
+            std::fs::rename(&src, &dst).with_context(|| {
+                format!("could not move {} to {}", src.display(), dst.display())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seeded_database_moves_with_its_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("a.seeding.db");
+        let to = dir.path().join("a.db");
+        std::fs::write(&from, "db").unwrap();
+        std::fs::write(dir.path().join("a.seeding.db-wal"), "wal").unwrap();
+        rename_db(&from, &to).unwrap();
+        assert_eq!(std::fs::read_to_string(&to).unwrap(), "db");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.db-wal")).unwrap(),
+            "wal"
+        );
+        assert!(!from.exists());
+        remove_db(&to);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

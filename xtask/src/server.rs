@@ -156,12 +156,13 @@ impl Drop for Server {
     }
 }
 
-/// The last 20 lines of a log file, formatted for an error message.
+/// The last 20 lines of a log file (before any backtrace), formatted for an error message.
 pub fn log_tail(path: &Path) -> String {
     let Ok(text) = std::fs::read_to_string(path) else {
         return String::new();
     };
-    let lines: Vec<&str> = text.lines().collect();
+    let text = text.split("Stack backtrace:").next().unwrap_or_default();
+    let lines: Vec<&str> = text.trim_end().lines().collect();
     let tail = lines[lines.len().saturating_sub(20)..].join("\n    ");
     format!("\n  log {}:\n    {tail}", path.display())
 }

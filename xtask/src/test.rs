@@ -23,10 +23,11 @@ pub fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
+    // --no-fail-fast: report every failing test binary, not only the first.
     run_step(
         "cargo test --workspace",
         cargo()
-            .args(["test", "--workspace"])
+            .args(["test", "--workspace", "--no-fail-fast"])
             .env("SESSIONDESK_DATA_DIR", repo_root().join("data")),
     )?;
 

@@ -243,7 +243,7 @@ mod tests {
             .find(|f| f.kind == "impossible_travel")
             .expect("flagged");
         let km = f.evidence["distance_km"].as_f64().unwrap();
-        assert!((10_000.0..11_000.0).contains(&km), "{km}");
+        assert!((11_300.0..11_450.0).contains(&km), "{km}");
         assert_eq!(f.evidence["minutes"].as_f64(), Some(40.0));
         assert!(
             f.detail
