@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::ids;
 use crate::risk;
 use crate::store::{
-    Attempt, LiveRecord, LockChange, NewSession, OpenOutcome, OpenPlan, Org, Ticket, User,
+    Attempt, LiveRecord, LockChange, NewSession, OpenOutcome, OpenPlan, Org, SessionRow, Ticket,
+    User,
 };
 use crate::token;
 
@@ -306,11 +307,7 @@ impl Authority {
                     last_seen_at: now,
                     remember_me,
                 });
-                let row = self
-                    .store
-                    .session(&plan.session.id)
-                    .await?
-                    .ok_or_else(|| Error::Internal("new session vanished".into()))?;
+                let row = SessionRow::from_new(&plan.session, user);
                 Ok(LoginResponse {
                     token: secret,
                     session: row.to_api(&policy, now, now),

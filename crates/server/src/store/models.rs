@@ -178,6 +178,40 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
+    /// The row a just-inserted session reads back as (saves the round trip).
+    pub fn from_new(s: &NewSession, user: &User) -> Self {
+        Self {
+            id: s.id.clone(),
+            token_hash: s.token_hash,
+            org_id: s.org_id.clone(),
+            user: SessionUser {
+                id: user.id.clone(),
+                username: user.username.clone(),
+                name: user.name.clone(),
+                role: user.role,
+            },
+            kind: s.kind,
+            login_method: s.login_method.clone(),
+            app: s.app.clone(),
+            device: s.device.clone(),
+            language: s.language.clone(),
+            ip: s.ip.clone(),
+            location: s.location.clone(),
+            created_at: s.created_at,
+            last_seen_at: s.created_at,
+            remember_me: s.remember_me,
+            active: true,
+            ended_at: None,
+            end_reason: None,
+            ended_by: None,
+            reason: None,
+            ticket: None,
+            risk: s.risk.clone(),
+            requests: 0,
+            last_path: None,
+        }
+    }
+
     /// The API view at `now` under the org's policy. A session past a deadline shows as ended
     /// with that deadline even before the sweeper has written it, so every reader agrees with
     /// introspection. `last_seen_at` may be fresher in the introspection cache than here.

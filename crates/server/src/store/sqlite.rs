@@ -282,60 +282,74 @@ async fn end_in_tx(
     Ok(ended)
 }
 
-async fn insert_session(
-    tx: &mut Transaction<'_, Sqlite>,
-    s: &NewSession,
+/// A session row to insert, with the activity and end it already has (bulk loads).
+struct SessionInsert<'a> {
+    s: &'a NewSession,
     last_seen_at: i64,
     requests: i64,
-    last_path: Option<&str>,
-    end: Option<&EndSpec>,
+    last_path: Option<&'a str>,
+    end: Option<&'a EndSpec>,
+}
+
+const SESSION_INSERT: &str = "INSERT INTO sessions (id, org_id, user_id, token_hash, kind, \
+    login_method, app_name, app_version, browser, browser_version, os, os_version, device_model, \
+    device_type, device_name, language, ip, city, region, country_code, lat, lon, timezone, \
+    created_at, last_seen_at, remember_me, status, ended_at, end_reason, ended_by, reason, ticket, \
+    risk, requests, last_path) ";
+
+/// Rows per multi-row INSERT: 35 columns x 900 stays below SQLite's 32,766 parameters.
+const ROWS_PER_INSERT: usize = 900;
+
+/// Inserts sessions with one multi-row statement per chunk (a statement per row costs a
+/// round trip to the database thread each).
+async fn insert_sessions(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[SessionInsert<'_>],
 ) -> Result<()> {
-    let risk = serde_json::to_string(&s.risk).unwrap_or_else(|_| "{\"flags\":[]}".into());
-    sqlx::query(
-        "INSERT INTO sessions (id, org_id, user_id, token_hash, kind, login_method, app_name, \
-         app_version, browser, browser_version, os, os_version, device_model, device_type, \
-         device_name, language, ip, city, region, country_code, lat, lon, timezone, created_at, \
-         last_seen_at, remember_me, status, ended_at, end_reason, ended_by, reason, ticket, risk, \
-         requests, last_path) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&s.id)
-    .bind(&s.org_id)
-    .bind(&s.user_id)
-    .bind(&s.token_hash[..])
-    .bind(s.kind.as_str())
-    .bind(&s.login_method)
-    .bind(&s.app.name)
-    .bind(&s.app.version)
-    .bind(&s.device.browser)
-    .bind(&s.device.browser_version)
-    .bind(&s.device.os)
-    .bind(&s.device.os_version)
-    .bind(&s.device.model)
-    .bind(&s.device.kind)
-    .bind(&s.device.name)
-    .bind(&s.language)
-    .bind(&s.ip)
-    .bind(&s.location.city)
-    .bind(&s.location.region)
-    .bind(&s.location.country_code)
-    .bind(s.location.lat)
-    .bind(s.location.lon)
-    .bind(&s.location.timezone)
-    .bind(s.created_at)
-    .bind(last_seen_at)
-    .bind(s.remember_me)
-    .bind(if end.is_some() { "ended" } else { "active" })
-    .bind(end.map(|e| e.at))
-    .bind(end.map(|e| e.reason.as_str()))
-    .bind(end.map(|e| e.by.as_str()))
-    .bind(end.and_then(|e| e.note.as_deref()))
-    .bind(end.and_then(|e| e.ticket.as_deref()))
-    .bind(risk)
-    .bind(requests)
-    .bind(last_path)
-    .execute(&mut **tx)
-    .await?;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q = sqlx::QueryBuilder::<Sqlite>::new(SESSION_INSERT);
+        q.push_values(chunk, |mut b, r| {
+            let s = r.s;
+            let end = r.end;
+            let risk = serde_json::to_string(&s.risk).unwrap_or_else(|_| "{\"flags\":[]}".into());
+            b.push_bind(s.id.clone())
+                .push_bind(s.org_id.clone())
+                .push_bind(s.user_id.clone())
+                .push_bind(s.token_hash.to_vec())
+                .push_bind(s.kind.as_str())
+                .push_bind(s.login_method.clone())
+                .push_bind(s.app.name.clone())
+                .push_bind(s.app.version.clone())
+                .push_bind(s.device.browser.clone())
+                .push_bind(s.device.browser_version.clone())
+                .push_bind(s.device.os.clone())
+                .push_bind(s.device.os_version.clone())
+                .push_bind(s.device.model.clone())
+                .push_bind(s.device.kind.clone())
+                .push_bind(s.device.name.clone())
+                .push_bind(s.language.clone())
+                .push_bind(s.ip.clone())
+                .push_bind(s.location.city.clone())
+                .push_bind(s.location.region.clone())
+                .push_bind(s.location.country_code.clone())
+                .push_bind(s.location.lat)
+                .push_bind(s.location.lon)
+                .push_bind(s.location.timezone.clone())
+                .push_bind(s.created_at)
+                .push_bind(r.last_seen_at)
+                .push_bind(s.remember_me)
+                .push_bind(if end.is_some() { "ended" } else { "active" })
+                .push_bind(end.map(|e| e.at))
+                .push_bind(end.map(|e| e.reason.as_str()))
+                .push_bind(end.map(|e| e.by.clone()))
+                .push_bind(end.and_then(|e| e.note.clone()))
+                .push_bind(end.and_then(|e| e.ticket.clone()))
+                .push_bind(risk)
+                .push_bind(r.requests)
+                .push_bind(r.last_path.map(str::to_owned));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -651,7 +665,14 @@ impl Store for SqliteStore {
                 }
             }
         }
-        insert_session(&mut tx, s, s.created_at, 0, None, None).await?;
+        let row = SessionInsert {
+            s,
+            last_seen_at: s.created_at,
+            requests: 0,
+            last_path: None,
+            end: None,
+        };
+        insert_sessions(&mut tx, std::slice::from_ref(&row)).await?;
         insert_attempt(&mut tx, &plan.attempt).await?;
         append(
             &mut tx,
@@ -987,17 +1008,18 @@ impl Store for SqliteStore {
 
     async fn bulk_insert(&self, batch: &BulkBatch) -> Result<()> {
         let (_g, mut tx) = self.write().await?;
-        for b in &batch.sessions {
-            insert_session(
-                &mut tx,
-                &b.session,
-                b.last_seen_at,
-                b.requests,
-                b.last_path.as_deref(),
-                b.end.as_ref(),
-            )
-            .await?;
-        }
+        let rows: Vec<SessionInsert<'_>> = batch
+            .sessions
+            .iter()
+            .map(|b| SessionInsert {
+                s: &b.session,
+                last_seen_at: b.last_seen_at,
+                requests: b.requests,
+                last_path: b.last_path.as_deref(),
+                end: b.end.as_ref(),
+            })
+            .collect();
+        insert_sessions(&mut tx, &rows).await?;
         for a in &batch.attempts {
             insert_attempt(&mut tx, a).await?;
         }
