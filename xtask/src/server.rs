@@ -111,12 +111,12 @@ impl Server {
         Ok(status)
     }
 
-    /// Sends SIGTERM and waits up to 15 s, then kills it.
+    /// Sends SIGTERM and waits up to 90 s (the authority writes the activity it holds in memory before it exits), then kills it.
     pub fn stop(&mut self) -> Option<ExitStatus> {
         let pid = self.pid();
         self.child.as_ref()?;
         send_sigterm(pid);
-        let status = self.wait_exit(Duration::from_secs(15));
+        let status = self.wait_exit(Duration::from_secs(90));
         if status.is_none() {
             eprintln!("    {} did not stop on SIGTERM: killing it", self.name);
             if let Some(child) = self.child.as_mut() {

@@ -79,6 +79,8 @@ CREATE TABLE sessions (
     last_path       TEXT
 );
 CREATE INDEX sessions_user_status ON sessions (user_id, status, created_at);
+-- A user's history, newest first, whatever the status (risk assessment at sign-in).
+CREATE INDEX sessions_user_created ON sessions (user_id, created_at);
 CREATE INDEX sessions_org_status ON sessions (org_id, status, created_at);
 
 CREATE TABLE login_attempts (

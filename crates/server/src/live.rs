@@ -22,6 +22,10 @@ use crate::token::TokenHash;
 
 const SHARDS: usize = 64;
 
+fn shard_of(h: &TokenHash) -> usize {
+    h[31] as usize % SHARDS
+}
+
 /// Token digests are uniformly random already; hashing them again would be wasted work.
 #[derive(Default)]
 struct DigestHasher(u64);
@@ -50,11 +54,13 @@ type DigestMap<V> = HashMap<TokenHash, V, BuildHasherDefault<DigestHasher>>;
 #[derive(Debug)]
 pub struct LiveEntry {
     pub session_id: Box<str>,
+    pub row_key: i64,
     pub org_id: Arc<str>,
     pub user_id: Arc<str>,
     pub username: Arc<str>,
     pub created_at: i64,
     pub remember_me: bool,
+    shard: u8,
     last_seen: AtomicI64,
     pending_requests: AtomicI64,
     last_path: Mutex<Option<Box<str>>>,
@@ -81,6 +87,9 @@ impl LiveEntry {
 #[derive(Default)]
 struct Shard {
     live: DigestMap<Arc<LiveEntry>>,
+    /// Entries of this shard with activity not yet written, each queued once until the next
+    /// flush. Per shard, so neither the lock nor the vector's growth is shared by all calls.
+    dirty: Mutex<Vec<Arc<LiveEntry>>>,
     /// Digests of sessions ended recently (Unix ms when ended). A validation that missed the
     /// cache may have read the row just before the revocation committed; the tombstone stops
     /// it from putting the session back.
@@ -92,8 +101,6 @@ const TOMB_TTL_MS: i64 = 10 * 60 * 1000;
 
 pub struct LiveSessions {
     shards: Box<[RwLock<Shard>]>,
-    /// Entries with activity not yet written, each queued once until the next flush.
-    dirty: Mutex<Vec<Arc<LiveEntry>>>,
     /// Org ids, user ids and usernames repeat across sessions: store each once.
     strings: Mutex<HashSet<Arc<str>>>,
 }
@@ -102,7 +109,6 @@ impl Default for LiveSessions {
     fn default() -> Self {
         Self {
             shards: (0..SHARDS).map(|_| RwLock::new(Shard::default())).collect(),
-            dirty: Mutex::new(Vec::new()),
             strings: Mutex::new(HashSet::new()),
         }
     }
@@ -110,7 +116,7 @@ impl Default for LiveSessions {
 
 impl LiveSessions {
     fn shard(&self, h: &TokenHash) -> &RwLock<Shard> {
-        &self.shards[h[31] as usize % SHARDS]
+        &self.shards[shard_of(h)]
     }
 
     fn intern(&self, s: &str) -> Arc<str> {
@@ -131,11 +137,13 @@ impl LiveSessions {
     pub fn insert(&self, rec: &LiveRecord) -> Option<Arc<LiveEntry>> {
         let entry = Arc::new(LiveEntry {
             session_id: rec.id.as_str().into(),
+            row_key: rec.row_key,
             org_id: self.intern(&rec.org_id),
             user_id: self.intern(&rec.user_id),
             username: self.intern(&rec.username),
             created_at: rec.created_at,
             remember_me: rec.remember_me,
+            shard: shard_of(&rec.token_hash) as u8,
             last_seen: AtomicI64::new(rec.last_seen_at),
             pending_requests: AtomicI64::new(0),
             last_path: Mutex::new(None),
@@ -147,13 +155,6 @@ impl LiveSessions {
             return None;
         }
         Some(shard.live.entry(rec.token_hash).or_insert(entry).clone())
-    }
-
-    /// Loads many sessions at once (start-up).
-    pub fn extend(&self, recs: &[LiveRecord]) {
-        for r in recs {
-            self.insert(r);
-        }
     }
 
     /// Drops an ended session: from now on its token is inactive here.
@@ -176,19 +177,32 @@ impl LiveSessions {
             *e.last_path.lock() = Some(p.into());
         }
         if !e.dirty.swap(true, Ordering::AcqRel) {
-            self.dirty.lock().push(e.clone());
+            self.queue(e);
         }
+    }
+
+    fn queue(&self, e: &Arc<LiveEntry>) {
+        self.shards[e.shard as usize]
+            .read()
+            .dirty
+            .lock()
+            .push(e.clone());
     }
 
     /// Takes the activity recorded since the last flush.
     pub fn drain(&self) -> Vec<Touch> {
-        let queued = std::mem::take(&mut *self.dirty.lock());
+        let queued: Vec<Arc<LiveEntry>> = self
+            .shards
+            .iter()
+            .flat_map(|s| std::mem::take(&mut *s.read().dirty.lock()))
+            .collect();
         queued
             .into_iter()
             .map(|e| {
                 e.dirty.store(false, Ordering::Release);
                 Touch {
                     session_id: e.session_id.to_string(),
+                    row_key: e.row_key,
                     last_seen_at: e.last_seen(),
                     requests: e.pending_requests.swap(0, Ordering::AcqRel),
                     last_path: e.last_path.lock().take().map(String::from),
@@ -206,12 +220,30 @@ impl LiveSessions {
                 if let Some(e) = map.live.values().find(|e| *e.session_id == *t.session_id) {
                     e.pending_requests.fetch_add(t.requests, Ordering::AcqRel);
                     if !e.dirty.swap(true, Ordering::AcqRel) {
-                        self.dirty.lock().push(e.clone());
+                        map.dirty.lock().push(e.clone());
                     }
                     break;
                 }
             }
         }
+    }
+
+    /// Every cached session for which `pick` says yes, with its digest.
+    pub fn scan(
+        &self,
+        mut pick: impl FnMut(&LiveEntry) -> bool,
+    ) -> Vec<(TokenHash, Arc<LiveEntry>)> {
+        let mut out = Vec::new();
+        for shard in self.shards.iter() {
+            let map = shard.read();
+            out.extend(
+                map.live
+                    .iter()
+                    .filter(|(_, e)| pick(e))
+                    .map(|(h, e)| (*h, e.clone())),
+            );
+        }
+        out
     }
 
     pub fn len(&self) -> usize {
@@ -230,6 +262,7 @@ mod tests {
     fn rec(h: u8) -> LiveRecord {
         LiveRecord {
             id: format!("ses_{h}"),
+            row_key: i64::from(h),
             org_id: "org_a".into(),
             user_id: "usr_a".into(),
             username: "ann".into(),

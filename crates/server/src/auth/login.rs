@@ -295,10 +295,11 @@ impl Authority {
             actor: user.id.clone(),
         };
         match self.store.open_session(&plan).await? {
-            OpenOutcome::Opened { evicted } => {
+            OpenOutcome::Opened { evicted, row_key } => {
                 self.forget(evicted);
                 self.live.insert(&LiveRecord {
                     id: plan.session.id.clone(),
+                    row_key,
                     org_id: org.id.clone(),
                     user_id: user.id.clone(),
                     username: user.username.clone(),

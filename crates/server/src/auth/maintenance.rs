@@ -1,5 +1,6 @@
 //! Background upkeep: write coalesced activity, and end sessions past their deadlines.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use sessiondesk_protocol::EndReason;
@@ -7,6 +8,7 @@ use sessiondesk_protocol::EndReason;
 use super::Authority;
 use crate::error::Result;
 use crate::expiry;
+use crate::live::LiveEntry;
 use crate::store::EndSpec;
 
 impl Authority {
@@ -27,30 +29,47 @@ impl Authority {
     /// its end time. Returns how many ended.
     pub async fn sweep(&self) -> Result<usize> {
         let now = self.now();
-        let mut total = 0;
+        let due_of = |e: &LiveEntry| {
+            let policy = self.policies.get(&e.org_id);
+            expiry::deadlines(&policy, e.created_at, e.last_seen(), e.remember_me).expired(now)
+        };
+        // session id -> (org, reason, deadline)
+        let mut due: HashMap<String, (String, EndReason, i64)> = HashMap::new();
+        // Every cached session, with the freshest last-seen there is.
+        for (_, e) in self.live.scan(|e| due_of(e).is_some()) {
+            if let Some((reason, at)) = due_of(&e) {
+                due.insert(e.session_id.to_string(), (e.org_id.to_string(), reason, at));
+            }
+        }
+        // Absolute deadlines of sessions this node has not cached (an index range).
         for (org_id, policy) in self.policies.all() {
             for c in self.store.expired(&org_id, &policy, now).await? {
-                // The cache may know of use the database has not seen yet.
+                if due.contains_key(&c.session_id) {
+                    continue;
+                }
                 let seen = self
                     .live
                     .get(&c.token_hash)
                     .map_or(c.last_seen_at, |e| e.last_seen().max(c.last_seen_at));
                 let d = expiry::deadlines(&policy, c.created_at, seen, c.remember_me);
-                let Some((reason, at)) = d.expired(now) else {
-                    continue;
-                };
-                let spec = EndSpec {
-                    reason,
-                    by: "system".into(),
-                    note: Some(match reason {
-                        EndReason::IdleTimeout => "idle timeout".into(),
-                        _ => "absolute timeout".into(),
-                    }),
-                    ticket: None,
-                    at,
-                };
-                total += self.end(&org_id, &[c.session_id], &spec).await?.len();
+                if let Some((reason, at)) = d.expired(now) {
+                    due.insert(c.session_id, (org_id.clone(), reason, at));
+                }
             }
+        }
+        let mut total = 0;
+        for (session_id, (org_id, reason, at)) in due {
+            let spec = EndSpec {
+                reason,
+                by: "system".into(),
+                note: Some(match reason {
+                    EndReason::IdleTimeout => "idle timeout".into(),
+                    _ => "absolute timeout".into(),
+                }),
+                ticket: None,
+                at,
+            };
+            total += self.end(&org_id, &[session_id], &spec).await?.len();
         }
         Ok(total)
     }

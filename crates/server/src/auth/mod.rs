@@ -65,9 +65,14 @@ impl Authority {
             auth.policies.set(&org, policy);
         }
         auth.keys.replace_all(&auth.store.active_api_keys().await?);
-        let live = auth.store.all_live().await?;
-        auth.live.extend(&live);
-        tracing::info!(sessions = live.len(), "active sessions loaded");
+        let live = &auth.live;
+        let n = auth
+            .store
+            .for_each_live(&mut |rec| {
+                live.insert(&rec);
+            })
+            .await?;
+        tracing::info!(sessions = n, "active sessions loaded");
         Ok(auth)
     }
 

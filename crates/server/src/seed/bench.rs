@@ -420,7 +420,7 @@ mod tests {
             );
             assert_eq!(d.expired(NOW), None);
         }
-        assert_eq!(store.all_live().await.unwrap().len(), 2000);
+        assert_eq!(store.for_each_live(&mut |_| {}).await.unwrap(), 2000);
 
         let owner = store.find_user(&org.id, "user0000").await.unwrap().unwrap();
         assert_eq!(owner.role, Role::Owner);

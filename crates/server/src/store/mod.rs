@@ -54,8 +54,9 @@ pub trait Store: Send + Sync + 'static {
     // --- sessions
     /// An active session by its token digest (the introspection cache's miss path).
     async fn live_by_token(&self, hash: &TokenHash) -> Result<Option<LiveRecord>>;
-    /// Every active session, for warming the introspection cache at start-up.
-    async fn all_live(&self) -> Result<Vec<LiveRecord>>;
+    /// Calls `f` with every active session, streaming (warming the introspection cache at
+    /// start-up must not hold a million rows in memory at once). Returns how many.
+    async fn for_each_live(&self, f: &mut (dyn FnMut(LiveRecord) + Send)) -> Result<usize>;
     async fn session(&self, id: &str) -> Result<Option<SessionRow>>;
     async fn user_sessions(&self, user_id: &str, active_only: bool) -> Result<Vec<SessionRow>>;
     /// Ends the given sessions of one org that are still active; writes one audit event each.
@@ -63,7 +64,8 @@ pub trait Store: Send + Sync + 'static {
         -> Result<Vec<Ended>>;
     /// Writes coalesced last-seen times and request counts.
     async fn touch(&self, batch: &[Touch]) -> Result<()>;
-    /// Active sessions of an org past a deadline under the policy (the sweeper's candidates).
+    /// Active sessions of an org old enough to be past their absolute deadline under the
+    /// policy (the sweeper's candidates; idle ones it finds in memory).
     async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>>;
 
     // --- API keys

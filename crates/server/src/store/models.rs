@@ -114,8 +114,8 @@ pub struct OpenPlan {
 
 #[derive(Debug)]
 pub enum OpenOutcome {
-    /// Inserted; the sessions ended to make room, if any.
-    Opened { evicted: Vec<Ended> },
+    /// Inserted (with its [`LiveRecord::row_key`]); the sessions ended to make room, if any.
+    Opened { evicted: Vec<Ended>, row_key: i64 },
     /// Not inserted: the user already has `max_sessions` active sessions (oldest first).
     /// Sessions the plan said to end first are ended all the same (the user chose them).
     LimitReached {
@@ -139,6 +139,9 @@ pub struct Ticket {
 #[derive(Debug, Clone)]
 pub struct LiveRecord {
     pub id: String,
+    /// The store's own key of the row (SQLite's rowid): activity updates use it to skip
+    /// the lookup by id.
+    pub row_key: i64,
     pub org_id: String,
     pub user_id: String,
     pub username: String,
@@ -292,6 +295,8 @@ pub struct Ended {
 #[derive(Debug, Clone)]
 pub struct Touch {
     pub session_id: String,
+    /// See [`LiveRecord::row_key`].
+    pub row_key: i64,
     pub last_seen_at: i64,
     pub requests: i64,
     pub last_path: Option<String>,

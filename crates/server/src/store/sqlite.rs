@@ -297,15 +297,20 @@ const SESSION_INSERT: &str = "INSERT INTO sessions (id, org_id, user_id, token_h
     created_at, last_seen_at, remember_me, status, ended_at, end_reason, ended_by, reason, ticket, \
     risk, requests, last_path) ";
 
+/// Activity updates per statement and transaction (4 parameters each).
+const TOUCHES_PER_TX: usize = 5000;
+
 /// Rows per multi-row INSERT: 35 columns x 900 stays below SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 900;
 
 /// Inserts sessions with one multi-row statement per chunk (a statement per row costs a
 /// round trip to the database thread each).
+/// Returns the row key of the last row inserted.
 async fn insert_sessions(
     tx: &mut Transaction<'_, Sqlite>,
     rows: &[SessionInsert<'_>],
-) -> Result<()> {
+) -> Result<i64> {
+    let mut last = 0;
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut q = sqlx::QueryBuilder::<Sqlite>::new(SESSION_INSERT);
         q.push_values(chunk, |mut b, r| {
@@ -348,9 +353,9 @@ async fn insert_sessions(
                 .push_bind(r.requests)
                 .push_bind(r.last_path.map(str::to_owned));
         });
-        q.build().execute(&mut **tx).await?;
+        last = q.build().execute(&mut **tx).await?.last_insert_rowid();
     }
-    Ok(())
+    Ok(last)
 }
 
 async fn insert_attempt(tx: &mut Transaction<'_, Sqlite>, a: &Attempt) -> Result<()> {
@@ -672,7 +677,7 @@ impl Store for SqliteStore {
             last_path: None,
             end: None,
         };
-        insert_sessions(&mut tx, std::slice::from_ref(&row)).await?;
+        let row_key = insert_sessions(&mut tx, std::slice::from_ref(&row)).await?;
         insert_attempt(&mut tx, &plan.attempt).await?;
         append(
             &mut tx,
@@ -689,7 +694,7 @@ impl Store for SqliteStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(OpenOutcome::Opened { evicted })
+        Ok(OpenOutcome::Opened { evicted, row_key })
     }
 
     async fn record_attempt(&self, attempt: &Attempt) -> Result<()> {
@@ -778,8 +783,8 @@ impl Store for SqliteStore {
 
     async fn live_by_token(&self, hash: &TokenHash) -> Result<Option<LiveRecord>> {
         let row = sqlx::query(
-            "SELECT s.id, s.org_id, s.user_id, u.username, s.created_at, s.last_seen_at, \
-             s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT s.rowid AS row_key, s.id, s.org_id, s.user_id, u.username, s.created_at, \
+             s.last_seen_at, s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = ? AND s.status = 'active'",
         )
         .bind(&hash[..])
@@ -788,15 +793,20 @@ impl Store for SqliteStore {
         row.as_ref().map(live_from).transpose()
     }
 
-    async fn all_live(&self) -> Result<Vec<LiveRecord>> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.org_id, s.user_id, u.username, s.created_at, s.last_seen_at, \
-             s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+    async fn for_each_live(&self, f: &mut (dyn FnMut(LiveRecord) + Send)) -> Result<usize> {
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT s.rowid AS row_key, s.id, s.org_id, s.user_id, u.username, s.created_at, \
+             s.last_seen_at, s.remember_me, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.status = 'active'",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(live_from).collect()
+        .fetch(&self.pool);
+        let mut n = 0;
+        while let Some(row) = rows.try_next().await? {
+            f(live_from(&row)?);
+            n += 1;
+        }
+        Ok(n)
     }
 
     async fn session(&self, id: &str) -> Result<Option<SessionRow>> {
@@ -840,42 +850,45 @@ impl Store for SqliteStore {
     }
 
     async fn touch(&self, batch: &[Touch]) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
+        // A chunk per transaction: a flush of a million sessions must not hold the writer
+        // lock (and so every sign-in) for its whole duration.
+        for chunk in batch.chunks(TOUCHES_PER_TX) {
+            let (_g, mut tx) = self.write().await?;
+            let mut q = sqlx::QueryBuilder::<Sqlite>::new(
+                "UPDATE sessions SET last_seen_at = MAX(sessions.last_seen_at, v.column2), \
+                 requests = sessions.requests + v.column3, \
+                 last_path = COALESCE(v.column4, sessions.last_path) FROM (",
+            );
+            q.push_values(chunk, |mut b, t| {
+                b.push_bind(t.row_key)
+                    .push_bind(t.last_seen_at)
+                    .push_bind(t.requests)
+                    .push_bind(t.last_path.as_deref());
+            });
+            q.push(") AS v WHERE sessions.rowid = v.column1");
+            q.build().execute(&mut *tx).await?;
+            tx.commit().await?;
         }
-        let (_g, mut tx) = self.write().await?;
-        for t in batch {
-            sqlx::query(
-                "UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?), requests = requests + ?, \
-                 last_path = COALESCE(?, last_path) WHERE id = ?",
-            )
-            .bind(t.last_seen_at)
-            .bind(t.requests)
-            .bind(&t.last_path)
-            .bind(&t.session_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
     async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>> {
-        // Coarse filter in SQL (anything that could be past a deadline), exact check in Rust.
+        // Idle sessions the sweeper finds in memory (last-seen is fresher there); here only
+        // what can be past its absolute deadline: a range on an index.
         let ms = |s: Option<u64>| s.map(|v| now.saturating_sub(v.saturating_mul(1000) as i64));
         let shortest_life = [policy.absolute_timeout_s, policy.remember_me_timeout_s]
             .into_iter()
             .flatten()
             .min();
-        let created_before = ms(shortest_life).unwrap_or(i64::MIN);
-        let seen_before = ms(policy.idle_timeout_s).unwrap_or(i64::MIN);
+        let Some(created_before) = ms(shortest_life) else {
+            return Ok(Vec::new());
+        };
         let rows = sqlx::query(
             "SELECT id, token_hash, created_at, last_seen_at, remember_me FROM sessions \
-             WHERE org_id = ? AND status = 'active' AND (created_at <= ? OR last_seen_at <= ?)",
+             WHERE org_id = ? AND status = 'active' AND created_at <= ?",
         )
         .bind(org_id)
         .bind(created_before)
-        .bind(seen_before)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::new();
@@ -1031,6 +1044,7 @@ impl Store for SqliteStore {
 fn live_from(r: &SqliteRow) -> Result<LiveRecord> {
     Ok(LiveRecord {
         id: r.try_get("id")?,
+        row_key: r.try_get("row_key")?,
         org_id: r.try_get("org_id")?,
         user_id: r.try_get("user_id")?,
         username: r.try_get("username")?,
