@@ -107,7 +107,6 @@ pub fn run() -> Result<()> {
 
     println!();
     println!("  Sessiondesk authority: {}", server.url());
-    println!("  API description:       {}/openapi.json", server.url());
     println!(
         "  Demo sign-in:          org `{}`, username `{}`, password `{}`",
         demo::ORG,
