@@ -1,8 +1,10 @@
 //! Assembling and running the authority: store, indexes, HTTP server, maintenance task.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -43,9 +45,7 @@ pub struct Running {
     pub addr: SocketAddr,
     pub authority: Arc<Authority>,
     stop: watch::Sender<bool>,
-    stop_maintenance: watch::Sender<bool>,
-    server: JoinHandle<std::io::Result<()>>,
-    maintenance: JoinHandle<()>,
+    server: JoinHandle<Result<()>>,
 }
 
 impl Running {
@@ -57,18 +57,18 @@ impl Running {
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
-        // Only after the last request: the final flush must see all of their activity.
-        let _ = self.stop_maintenance.send(true);
-        let _ = self.maintenance.await;
     }
 }
 
-/// Starts the authority on `config.listen` with the given clock and password hasher.
-pub async fn start_with(
-    config: Config,
-    clock: Arc<dyn Clock>,
-    passwords: Passwords,
-) -> Result<Running> {
+/// An authority bound to its address and loaded, not yet serving.
+pub struct Ready {
+    pub addr: SocketAddr,
+    pub authority: Arc<Authority>,
+    listener: TcpListener,
+}
+
+/// Opens the store, loads the indexes and binds `config.listen`.
+pub async fn prepare(config: Config, clock: Arc<dyn Clock>, passwords: Passwords) -> Result<Ready> {
     let store = open_store(&config.db).await?;
     let enricher = load_enricher(&config)?;
     let listener = TcpListener::bind(config.listen)
@@ -78,30 +78,70 @@ pub async fn start_with(
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     let authority = Arc::new(Authority::new(store, clock, config, passwords, enricher).await?);
-    let (stop, stop_rx) = watch::channel(false);
-    let app = crate::api::router(authority.clone());
-    let mut server_stop = stop_rx;
-    let server = tokio::spawn(async move {
-        axum::serve(
+    Ok(Ready {
+        addr,
+        authority,
+        listener,
+    })
+}
+
+impl Ready {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves on the calling task until `shutdown` resolves, then finishes in-flight requests
+    /// and flushes activity (the binary runs this on its main task).
+    pub async fn serve_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let (stop_maintenance, maint_rx) = watch::channel(false);
+        let maint_auth = self.authority.clone();
+        let maintenance = tokio::spawn(async move { maint_auth.run_maintenance(maint_rx).await });
+        let app = crate::api::router(self.authority.clone());
+        // Answers are small and latency-bound: send them at once, no Nagle delay.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "TCP_NODELAY could not be set");
+            }
+        });
+        let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(async move {
-            let _ = server_stop.changed().await;
-        })
-        .await
-    });
-    let (stop_maintenance, maint_rx) = watch::channel(false);
-    let maint_auth = authority.clone();
-    let maintenance = tokio::spawn(async move { maint_auth.run_maintenance(maint_rx).await });
-    Ok(Running {
-        addr,
-        authority,
-        stop,
-        stop_maintenance,
-        server,
-        maintenance,
-    })
+        .with_graceful_shutdown(shutdown)
+        .await;
+        // Only after the last request: the final flush must see all of their activity.
+        let _ = stop_maintenance.send(true);
+        let _ = maintenance.await;
+        served.map_err(|e| Error::Internal(format!("server: {e}")))
+    }
+
+    /// Serves on a spawned task (tests and embedding).
+    pub fn spawn(self) -> Running {
+        let (stop, mut stop_rx) = watch::channel(false);
+        let addr = self.addr;
+        let authority = self.authority.clone();
+        let server = tokio::spawn(self.serve_until(async move {
+            let _ = stop_rx.changed().await;
+        }));
+        Running {
+            addr,
+            authority,
+            stop,
+            server,
+        }
+    }
+}
+
+/// Starts the authority on `config.listen` with the given clock and password hasher.
+pub async fn start_with(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    passwords: Passwords,
+) -> Result<Running> {
+    Ok(prepare(config, clock, passwords).await?.spawn())
 }
 
 /// Starts the authority with the wall clock and OWASP Argon2id parameters.

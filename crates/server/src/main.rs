@@ -278,16 +278,19 @@ fn read_password() -> anyhow::Result<Secret> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let running = app::start(config).await?;
+    let ready = app::prepare(config, std::sync::Arc::new(SystemClock), Passwords::new()?).await?;
     // Scripts (and `cargo xtask`) read the bound address from this line.
-    println!("listening on {}", running.url());
+    println!("listening on {}", ready.url());
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
-    tracing::info!("shutting down");
-    running.shutdown().await;
+    ready
+        .serve_until(async move {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            tracing::info!("shutting down");
+        })
+        .await?;
     Ok(())
 }
 
