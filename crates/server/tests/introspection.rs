@@ -364,3 +364,75 @@ async fn the_audit_chain_verifies_and_finds_the_first_edited_event() {
     assert!(!v.ok);
     assert_eq!(v.first_bad.as_deref(), Some(victim.as_str()));
 }
+
+#[tokio::test]
+async fn a_flush_writes_every_used_session_once_in_chunks() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tokens, key) = (dir.path().join("tokens"), dir.path().join("key"));
+    // Sessions this authority has not cached: every validation below takes the miss path.
+    sessiondesk_server::seed::bench(&**h.store(), 12_000, &tokens, &key, h.now())
+        .await
+        .unwrap();
+    let tokens = std::fs::read_to_string(&tokens).unwrap();
+    let db = h.db().await;
+    let counts = || async {
+        sqlx::query_as::<_, (Vec<u8>, i64)>("SELECT token_hash, requests FROM sessions")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    let before = counts().await;
+    for (i, t) in tokens.lines().enumerate() {
+        let uses = if i % 3 == 0 { 2 } else { 1 };
+        for _ in 0..uses {
+            assert!(h.auth().validate(t, None).await.unwrap().is_some());
+        }
+    }
+    h.clock.advance_secs(5);
+    assert_eq!(h.auth().flush().await.unwrap(), 12_000);
+    let after = counts().await;
+    for (i, t) in tokens.lines().enumerate() {
+        let h = sessiondesk_server::token::hash(t).to_vec();
+        let want = if i % 3 == 0 { 2 } else { 1 };
+        assert_eq!(after[&h] - before[&h], want, "session {i}");
+    }
+    assert_eq!(
+        h.auth().flush().await.unwrap(),
+        0,
+        "nothing new, nothing written"
+    );
+}
+
+#[tokio::test]
+async fn the_sweeper_ends_sessions_it_never_cached() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tokens, key) = (dir.path().join("tokens"), dir.path().join("key"));
+    sessiondesk_server::seed::bench(&**h.store(), 50, &tokens, &key, h.now())
+        .await
+        .unwrap();
+    let org = h.store().find_org("bench").await.unwrap().unwrap();
+    h.auth()
+        .set_policy(
+            &org.id,
+            Policy {
+                idle_timeout_s: None,
+                absolute_timeout_s: Some(86_400),
+                ..Policy::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    assert_eq!(h.auth().live.len(), 0);
+    h.clock.advance_secs(2 * 86_400);
+    assert_eq!(h.auth().sweep().await.unwrap(), 50);
+    let reasons: Vec<String> = sqlx::query_scalar("SELECT DISTINCT end_reason FROM sessions")
+        .fetch_all(&h.db().await)
+        .await
+        .unwrap();
+    assert_eq!(reasons, ["absolute_timeout"]);
+}
