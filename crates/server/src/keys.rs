@@ -78,6 +78,16 @@ impl ApiKeys {
         Some(e)
     }
 
+    /// Puts drained usage back after a failed write (keys are few: a scan is fine).
+    pub fn requeue(&self, usage: &[KeyUsage]) {
+        let map = self.map.read();
+        for u in usage {
+            if let Some(e) = map.values().find(|e| e.id == u.key_id) {
+                e.pending.fetch_add(u.requests, Ordering::AcqRel);
+            }
+        }
+    }
+
     /// Usage since the last drain, attributed to the hour of `now`.
     pub fn drain(&self, now: i64) -> Vec<KeyUsage> {
         let hour = now.div_euclid(3_600_000) * 3_600_000;

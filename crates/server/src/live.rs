@@ -189,8 +189,9 @@ impl LiveSessions {
             .push(e.clone());
     }
 
-    /// Takes the activity recorded since the last flush.
-    pub fn drain(&self) -> Vec<Touch> {
+    /// Takes the activity recorded since the last flush, each with its entry (so a failed
+    /// write can put it back).
+    pub fn drain(&self) -> Vec<(Arc<LiveEntry>, Touch)> {
         let queued: Vec<Arc<LiveEntry>> = self
             .shards
             .iter()
@@ -200,30 +201,29 @@ impl LiveSessions {
             .into_iter()
             .map(|e| {
                 e.dirty.store(false, Ordering::Release);
-                Touch {
+                let touch = Touch {
                     session_id: e.session_id.to_string(),
                     row_key: e.row_key,
                     last_seen_at: e.last_seen(),
                     requests: e.pending_requests.swap(0, Ordering::AcqRel),
                     last_path: e.last_path.lock().take().map(String::from),
-                }
+                };
+                (e, touch)
             })
             .collect()
     }
 
     /// Puts activity back after a failed write so it is not lost.
-    pub fn requeue(&self, touches: Vec<Touch>) {
-        for t in touches {
-            // Find the entry by id is not indexed; a linear scan only runs after a DB error.
-            for shard in self.shards.iter() {
-                let map = shard.read();
-                if let Some(e) = map.live.values().find(|e| *e.session_id == *t.session_id) {
-                    e.pending_requests.fetch_add(t.requests, Ordering::AcqRel);
-                    if !e.dirty.swap(true, Ordering::AcqRel) {
-                        map.dirty.lock().push(e.clone());
-                    }
-                    break;
-                }
+    pub fn requeue(&self, drained: &[(Arc<LiveEntry>, Touch)]) {
+        for (e, t) in drained {
+            e.pending_requests.fetch_add(t.requests, Ordering::AcqRel);
+            if let Some(path) = &t.last_path {
+                e.last_path
+                    .lock()
+                    .get_or_insert_with(|| path.as_str().into());
+            }
+            if !e.dirty.swap(true, Ordering::AcqRel) {
+                self.queue(e);
             }
         }
     }
@@ -282,9 +282,15 @@ mod tests {
         }
         let batch = live.drain();
         assert_eq!(batch.len(), 1, "one write for a hundred uses");
-        assert_eq!(batch[0].requests, 100);
-        assert_eq!(batch[0].last_seen_at, 100);
+        assert_eq!(batch[0].1.requests, 100);
+        assert_eq!(batch[0].1.last_seen_at, 100);
         assert!(live.drain().is_empty());
+        // A failed write puts the activity back, added to what came since.
+        live.requeue(&batch);
+        live.touch(&e, 101, None);
+        let again = live.drain();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].1.requests, 101);
     }
 
     #[test]

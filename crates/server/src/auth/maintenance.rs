@@ -9,19 +9,31 @@ use super::Authority;
 use crate::error::Result;
 use crate::expiry;
 use crate::live::LiveEntry;
-use crate::store::EndSpec;
+use crate::store::{EndSpec, Touch};
+
+/// Sessions written per transaction by a flush.
+const FLUSH_CHUNK: usize = 5000;
 
 impl Authority {
     /// Writes activity recorded in memory since the last flush (one write per session).
     pub async fn flush(&self) -> Result<usize> {
-        let touches = self.live.drain();
-        let n = touches.len();
-        if let Err(e) = self.store.touch(&touches).await {
-            self.live.requeue(touches);
-            return Err(e);
+        let drained = self.live.drain();
+        let n = drained.len();
+        // A transaction per chunk: a flush of a million sessions must not hold the writer
+        // (and so every sign-in) for its whole duration. A chunk that fails goes back to
+        // memory with every chunk after it; the ones before it are written.
+        for (i, chunk) in drained.chunks(FLUSH_CHUNK).enumerate() {
+            let touches: Vec<Touch> = chunk.iter().map(|(_, t)| t.clone()).collect();
+            if let Err(e) = self.store.touch(&touches).await {
+                self.live.requeue(&drained[i * FLUSH_CHUNK..]);
+                return Err(e);
+            }
         }
         let usage = self.keys.drain(self.now());
-        self.store.record_key_usage(&usage).await?;
+        if let Err(e) = self.store.record_key_usage(&usage).await {
+            self.keys.requeue(&usage);
+            return Err(e);
+        }
         Ok(n)
     }
 

@@ -62,7 +62,7 @@ pub trait Store: Send + Sync + 'static {
     /// Ends the given sessions of one org that are still active; writes one audit event each.
     async fn end_sessions(&self, org_id: &str, ids: &[String], end: &EndSpec)
         -> Result<Vec<Ended>>;
-    /// Writes coalesced last-seen times and request counts.
+    /// Writes coalesced last-seen times and request counts, all or none.
     async fn touch(&self, batch: &[Touch]) -> Result<()>;
     /// Active sessions of an org old enough to be past their absolute deadline under the
     /// policy (the sweeper's candidates; idle ones it finds in memory).

@@ -299,8 +299,8 @@ const SESSION_INSERT: &str = "INSERT INTO sessions (id, org_id, user_id, token_h
     created_at, last_seen_at, remember_me, status, ended_at, end_reason, ended_by, reason, ticket, \
     risk, requests, last_path) ";
 
-/// Activity updates per statement and transaction (4 parameters each).
-const TOUCHES_PER_TX: usize = 5000;
+/// Activity updates per statement (4 parameters each, under SQLite's 32,766).
+const TOUCHES_PER_STATEMENT: usize = 5000;
 
 /// Rows per multi-row INSERT: 35 columns x 900 stays below SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 900;
@@ -852,10 +852,11 @@ impl Store for SqliteStore {
     }
 
     async fn touch(&self, batch: &[Touch]) -> Result<()> {
-        // A chunk per transaction: a flush of a million sessions must not hold the writer
-        // lock (and so every sign-in) for its whole duration.
-        for chunk in batch.chunks(TOUCHES_PER_TX) {
-            let (_g, mut tx) = self.write().await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (_g, mut tx) = self.write().await?;
+        for chunk in batch.chunks(TOUCHES_PER_STATEMENT) {
             let mut q = sqlx::QueryBuilder::<Sqlite>::new(
                 "UPDATE sessions SET last_seen_at = MAX(sessions.last_seen_at, v.column2), \
                  requests = sessions.requests + v.column3, \
@@ -869,8 +870,8 @@ impl Store for SqliteStore {
             });
             q.push(") AS v WHERE sessions.rowid = v.column1");
             q.build().execute(&mut *tx).await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
