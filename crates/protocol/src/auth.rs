@@ -51,10 +51,25 @@ pub struct ResumeRequest {
     pub end_session_ids: Option<Vec<String>>,
 }
 
-/// `{items}` answer of the caller's own sessions.
+/// One page of a list: `{items, next_cursor, total}`. `next_cursor` is absent on the last
+/// page; `total` counts every row that matches, not only this page's.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SessionList {
-    pub items: Vec<Session>,
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    /// A list that fits in one page.
+    pub fn whole(items: Vec<T>) -> Self {
+        let total = items.len() as u64;
+        Self {
+            items,
+            next_cursor: None,
+            total,
+        }
+    }
 }
 
 /// Answer of `POST /v1/auth/sessions/revoke-others`.

@@ -21,7 +21,7 @@ pub enum Error {
     /// `ask` mode: the user picks sessions to end and resumes with the ticket.
     #[error("the session limit is reached; end a session to continue")]
     SessionLimit {
-        login_ticket: String,
+        login_ticket: sessiondesk_protocol::Secret,
         max_sessions: u32,
         sessions: Vec<Session>,
     },
@@ -105,7 +105,7 @@ impl Error {
                 max_sessions,
                 sessions,
             } => {
-                extra.insert("login_ticket".into(), login_ticket.clone().into());
+                extra.insert("login_ticket".into(), login_ticket.expose().into());
                 extra.insert("max_sessions".into(), (*max_sessions).into());
                 extra.insert(
                     "sessions".into(),

@@ -252,11 +252,14 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// An org by id (`org_...`) or slug; slugs never contain `_`, so the two cannot collide.
 async fn find_org(store: &dyn Store, key: &str) -> anyhow::Result<Org> {
-    store
-        .find_org(key)
-        .await?
-        .with_context(|| format!("no organisation {key:?}"))
+    let org = if key.starts_with("org_") {
+        store.org(key).await?
+    } else {
+        store.org_by_slug(key).await?
+    };
+    org.with_context(|| format!("no organisation {key:?}"))
 }
 
 /// The password from SESSIONDESK_PASSWORD, or the first line of standard input.

@@ -397,3 +397,59 @@ async fn the_sweeper_ends_expired_sessions_nobody_asks_about() {
     let ok = h.store().verify_audit(&org.id).await.unwrap();
     assert!(ok.ok, "{ok:?}");
 }
+
+#[tokio::test]
+async fn a_timed_out_session_takes_no_slot_and_is_not_revoked_by_the_user() {
+    let h = Harness::start().await;
+    let policy = Policy {
+        idle_timeout_s: Some(600),
+        ..limit(1, OnLimit::Deny)
+    };
+    let org = h.org("acme", policy).await;
+    let ann = h.user(&org, "ann", Role::Member).await;
+    h.login("acme", "ann").await;
+    // Idle past its deadline, and no sweep has run: the limit still has room.
+    h.clock.advance_secs(601);
+    let (status, body) = h.login_from("acme", "ann", PASSWORD, "8.8.8.8").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "SELECT end_reason FROM sessions WHERE user_id = ? AND status = 'ended'",
+    )
+    .bind(&ann.id)
+    .fetch_all(&h.db().await)
+    .await
+    .unwrap();
+    assert_eq!(reasons, ["idle_timeout"]);
+}
+
+#[tokio::test]
+async fn end_the_others_leaves_timed_out_sessions_timed_out() {
+    let h = Harness::start().await;
+    let policy = Policy {
+        idle_timeout_s: Some(600),
+        ..Policy::default()
+    };
+    let org = h.org("acme", policy).await;
+    let ann = h.user(&org, "ann", Role::Member).await;
+    h.login("acme", "ann").await;
+    h.clock.advance_secs(500);
+    let laptop = h.login("acme", "ann").await;
+    h.clock.advance_secs(200);
+    let res = h
+        .http
+        .post(format!("{}/v1/auth/sessions/revoke-others", h.url))
+        .bearer_auth(&laptop)
+        .send()
+        .await
+        .unwrap();
+    let r: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(r["ended"], 0, "{r}");
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "SELECT end_reason FROM sessions WHERE user_id = ? AND status = 'ended'",
+    )
+    .bind(&ann.id)
+    .fetch_all(&h.db().await)
+    .await
+    .unwrap();
+    assert_eq!(reasons, ["idle_timeout"]);
+}

@@ -2,11 +2,16 @@
 
 mod common;
 
+use std::sync::Arc;
+
+use argon2::Params;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use sessiondesk_protocol::{Policy, Role};
 use sessiondesk_server::auth::Because;
+use sessiondesk_server::password::Passwords;
+use sessiondesk_server::store::{LockChange, Org};
 
 #[tokio::test]
 async fn login_answers_token_and_an_enriched_session() {
@@ -188,6 +193,120 @@ async fn five_failures_in_fifteen_minutes_lock_for_fifteen_minutes() {
     assert_eq!(status, StatusCode::OK);
     h.clock.advance_secs(15 * 60);
     h.login("acme", "ann").await;
+}
+
+#[tokio::test]
+async fn a_locked_account_answers_423_whatever_the_password() {
+    let h = Harness::start().await;
+    let org = h.org("acme", Policy::default()).await;
+    let ann = h.user(&org, "ann", Role::Member).await;
+    for _ in 0..5 {
+        h.login_from("acme", "ann", "guess", "8.8.8.8").await;
+    }
+    // During the temporary lock a guess learns nothing: right or wrong, the answer is 423.
+    for pw in ["guess", PASSWORD] {
+        let (status, body) = h.login_from("acme", "ann", pw, "8.8.8.8").await;
+        assert_eq!(status, StatusCode::LOCKED, "{pw}: {body}");
+    }
+    let by = Because {
+        actor: "usr_admin".into(),
+        ..Default::default()
+    };
+    h.auth()
+        .lock_user(&org.id, &ann.id, false, &by)
+        .await
+        .unwrap();
+    let (status, body) = h.login_from("acme", "ann", "guess", "8.8.8.8").await;
+    assert_eq!(status, StatusCode::LOCKED, "{body}");
+    assert!(body["locked_until"].is_null(), "an admin lock has no end");
+}
+
+#[tokio::test]
+async fn a_temporary_lock_never_replaces_an_admin_lock() {
+    let h = Harness::start().await;
+    let org = h.org("acme", Policy::default()).await;
+    let ann = h.user(&org, "ann", Role::Member).await;
+    let by = Because {
+        actor: "usr_admin".into(),
+        reason: Some("left the company".into()),
+        ..Default::default()
+    };
+    h.auth()
+        .lock_user(&org.id, &ann.id, false, &by)
+        .await
+        .unwrap();
+    let ended = h
+        .store()
+        .set_lock(&LockChange {
+            org_id: org.id.clone(),
+            user_id: ann.id.clone(),
+            lock: true,
+            until: Some(h.now() + 60_000),
+            require_password_reset: false,
+            actor: "system".into(),
+            reason: Some("5 failed sign-ins".into()),
+            ticket: None,
+            at: h.now(),
+        })
+        .await
+        .unwrap();
+    assert!(ended.is_empty());
+    let row: (bool, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT locked, locked_until, lock_reason FROM users WHERE id = ?")
+            .bind(&ann.id)
+            .fetch_one(&h.db().await)
+            .await
+            .unwrap();
+    assert_eq!(row, (true, None, Some("left the company".into())));
+    h.clock.advance_secs(120);
+    let (status, _) = h.login_from("acme", "ann", PASSWORD, "8.8.8.8").await;
+    assert_eq!(status, StatusCode::LOCKED, "still locked after the minute");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_made_while_the_password_is_checked_wins() {
+    // Slow hashing (about a second in a debug build) leaves time to lock the account while
+    // the sign-in is checking the password it read the account for.
+    let slow = Passwords::with_params(Params::new(64 * 1024, 24, 1, None).unwrap(), 2).unwrap();
+    let h = Arc::new(Harness::start_with(|_| {}, slow).await);
+    let org = h.org("acme", Policy::default()).await;
+    let ann = h.user(&org, "ann", Role::Member).await;
+    let login = {
+        let h = h.clone();
+        tokio::spawn(async move { h.login_from("acme", "ann", PASSWORD, "8.8.8.8").await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    assert!(!login.is_finished(), "the hash outlasts the wait");
+    let by = Because {
+        actor: "usr_admin".into(),
+        ..Default::default()
+    };
+    h.auth()
+        .lock_user(&org.id, &ann.id, false, &by)
+        .await
+        .unwrap();
+    let (status, body) = login.await.unwrap();
+    assert_eq!(status, StatusCode::LOCKED, "{body}");
+    assert_eq!(h.active_count(&ann.id).await, 0);
+}
+
+#[tokio::test]
+async fn an_org_is_named_by_its_slug_only() {
+    let h = Harness::start().await;
+    let org = h.org("acme", Policy::default()).await;
+    h.user(&org, "ann", Role::Member).await;
+    let (status, _) = h.login_from(&org.id, "ann", PASSWORD, "8.8.8.8").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "an org id is not a slug");
+    for bad in ["org_01", "Acme", "-acme", "", "a b"] {
+        let org = Org {
+            id: format!("org_{bad}"),
+            slug: bad.into(),
+            name: bad.into(),
+            created_at: h.now(),
+        };
+        let res = h.store().create_org(&org, &Policy::default(), "test").await;
+        assert!(res.is_err(), "{bad:?} is refused");
+    }
 }
 
 #[tokio::test]

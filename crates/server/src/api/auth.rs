@@ -1,13 +1,13 @@
 //! `/v1/auth/*`: the product-facing sign-in API.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::Router;
-use sessiondesk_protocol::{LoginRequest, ResumeRequest, SessionList};
+use sessiondesk_protocol::{LoginRequest, Page, ResumeRequest};
 
-use super::extract::{Bearer, Ctx, Json};
+use super::extract::{Bearer, Ctx, Json, Path};
 use super::AppState;
 use crate::error::Result;
 
@@ -53,9 +53,8 @@ async fn logout(State(a): State<AppState>, Bearer(b): Bearer) -> Result<impl Int
 
 async fn sessions(State(a): State<AppState>, Bearer(b): Bearer) -> Result<impl IntoResponse> {
     let me = a.authenticate(b.as_deref(), "/v1/auth/sessions").await?;
-    Ok(axum::Json(SessionList {
-        items: a.own_sessions(&me).await?,
-    }))
+    // A user's active sessions are few (the policy bounds them): always one page.
+    Ok(axum::Json(Page::whole(a.own_sessions(&me).await?)))
 }
 
 async fn revoke_one(

@@ -6,25 +6,35 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sessiondesk_protocol::{
     AppInfo, DeviceClaim, DeviceInfo, Location, LoginRequest, LoginResponse, OnLimit,
-    ResumeRequest, Risk, Secret, SessionKind,
+    ResumeRequest, Risk, SessionKind,
 };
 
+use super::failures::INVALID_CREDENTIALS;
 use super::Authority;
 use crate::enrich::client_ip::client_ip;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::risk;
 use crate::store::{
-    Attempt, LiveRecord, LockChange, NewSession, OpenOutcome, OpenPlan, Org, SessionRow, Ticket,
-    User,
+    Attempt, LiveRecord, NewSession, OpenOutcome, OpenPlan, Org, SessionRow, Ticket, User,
 };
 use crate::token;
 
 /// Where a request came from: the socket peer and the headers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RequestCtx {
     pub peer: IpAddr,
     pub headers: HeaderMap,
+}
+
+/// Header names only: values include `Authorization` and cookies.
+impl std::fmt::Debug for RequestCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestCtx")
+            .field("peer", &self.peer)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// The login held by a ticket while the user picks sessions to end.
@@ -83,9 +93,19 @@ impl Authority {
         }
     }
 
-    async fn fail(&self, mut attempt: Attempt, reason: &str, err: Error) -> Result<LoginResponse> {
-        attempt.failure_reason = Some(reason.to_string());
-        self.store.record_attempt(&attempt).await?;
+    /// Answers a failed sign-in at once; its history row (and any lock it leads to) is
+    /// written in the background, so the answer's timing says nothing about the account.
+    async fn fail(
+        &self,
+        org: &Org,
+        attempt: Attempt,
+        reason: &'static str,
+        err: Error,
+    ) -> Result<LoginResponse> {
+        let policy = (*self.policies.get(&org.id)).clone();
+        self.failures
+            .record(self.store.clone(), policy, attempt, reason)
+            .await;
         Err(err)
     }
 
@@ -108,7 +128,7 @@ impl Authority {
                 "password must be at most 1024 bytes".into(),
             ));
         }
-        let org = self.store.find_org(&req.org).await?;
+        let org = self.store.org_by_slug(&req.org).await?;
         let user = match &org {
             Some(o) => self.store.find_user(&o.id, &req.username).await?,
             None => None,
@@ -127,18 +147,45 @@ impl Authority {
             return Err(Error::InvalidCredentials);
         };
         let attempt = self.attempt(&org, user.as_ref(), &req.username, &facts);
-        let (Some(user), true) = (user, ok) else {
-            return self.wrong_password(&org, attempt).await;
-        };
-        let now = self.now();
-        if let Some(until) = user.lock_at(now) {
+        let Some(user) = user else {
             return self
-                .fail(attempt, "account_locked", Error::AccountLocked { until })
+                .fail(
+                    &org,
+                    attempt,
+                    INVALID_CREDENTIALS,
+                    Error::InvalidCredentials,
+                )
+                .await;
+        };
+        // The account as it is now: earlier failures may have locked it since it was read.
+        self.failures.settled(&user.id).await;
+        let user = self.store.user(&user.id).await?.unwrap_or(user);
+        // A locked account answers 423 whatever the password: a guess made during the lock
+        // must not learn whether it was right.
+        if let Some(until) = user.lock_at(self.now()) {
+            return self
+                .fail(
+                    &org,
+                    attempt,
+                    "account_locked",
+                    Error::AccountLocked { until },
+                )
+                .await;
+        }
+        if !ok {
+            return self
+                .fail(
+                    &org,
+                    attempt,
+                    INVALID_CREDENTIALS,
+                    Error::InvalidCredentials,
+                )
                 .await;
         }
         if user.password_reset_required {
             return self
                 .fail(
+                    &org,
                     attempt,
                     "password_reset_required",
                     Error::PasswordResetRequired,
@@ -148,48 +195,6 @@ impl Authority {
         let remember = req.remember_me && self.policies.get(&org.id).remember_me_allowed;
         self.open(&org, &user, facts, remember, Vec::new(), attempt)
             .await
-    }
-
-    /// A failed password: record it, and lock the account for a while after too many.
-    async fn wrong_password(&self, org: &Org, attempt: Attempt) -> Result<LoginResponse> {
-        let user_id = attempt.user_id.clone();
-        let now = attempt.at;
-        let res = self
-            .fail(attempt, "invalid_credentials", Error::InvalidCredentials)
-            .await;
-        let Some(user_id) = user_id else { return res };
-        let policy = self.policies.get(&org.id);
-        if policy.lockout_threshold == 0 {
-            return res;
-        }
-        let since = now - (policy.lockout_window_s as i64) * 1000;
-        let failures = self.store.recent_failures(&user_id, since).await?;
-        if failures >= i64::from(policy.lockout_threshold) {
-            let already = self
-                .store
-                .user(&user_id)
-                .await?
-                .is_some_and(|u| u.lock_at(now).is_some());
-            if !already {
-                self.store
-                    .set_lock(&LockChange {
-                        org_id: org.id.clone(),
-                        user_id,
-                        lock: true,
-                        until: Some(now + (policy.lockout_duration_s as i64) * 1000),
-                        require_password_reset: false,
-                        actor: "system".into(),
-                        reason: Some(format!(
-                            "{failures} failed sign-ins within {} minutes",
-                            policy.lockout_window_s / 60
-                        )),
-                        ticket: None,
-                        at: now,
-                    })
-                    .await?;
-            }
-        }
-        res
     }
 
     /// `POST /v1/auth/login/resume`: end the chosen sessions, then finish the held login.
@@ -213,18 +218,24 @@ impl Authority {
             .ok_or(Error::InvalidTicket)?;
         let org = self
             .store
-            .find_org(&ticket.org_id)
+            .org(&ticket.org_id)
             .await?
             .ok_or(Error::InvalidTicket)?;
         let attempt = self.attempt(&org, Some(&user), &user.username, &pending.facts);
         if let Some(until) = user.lock_at(now) {
             return self
-                .fail(attempt, "account_locked", Error::AccountLocked { until })
+                .fail(
+                    &org,
+                    attempt,
+                    "account_locked",
+                    Error::AccountLocked { until },
+                )
                 .await;
         }
         let end_first = match req.end_session_ids {
             Some(ids) => ids,
             None => {
+                self.settle_user(&org.id, &user.id).await?;
                 // Oldest first, as many as needed to make room for the new session.
                 let max = self.policies.get(&org.id).max_sessions.unwrap_or(u32::MAX) as usize;
                 let mut active = self.store.user_sessions(&user.id, true).await?;
@@ -254,6 +265,8 @@ impl Authority {
         end_first: Vec<String>,
         mut attempt: Attempt,
     ) -> Result<LoginResponse> {
+        // Sessions past their deadline must not count against the limit.
+        self.settle_user(&org.id, &user.id).await?;
         let now = self.now();
         let policy = self.policies.get(&org.id);
         let history = self.store.risk_history(&user.id, 50).await?;
@@ -294,7 +307,17 @@ impl Authority {
             end_first,
             actor: user.id.clone(),
         };
-        match self.store.open_session(&plan).await? {
+        let outcome = match self.store.open_session(&plan).await {
+            Ok(o) => o,
+            Err(e @ Error::AccountLocked { .. }) => {
+                return self.fail(org, attempt, "account_locked", e).await
+            }
+            Err(e @ Error::PasswordResetRequired) => {
+                return self.fail(org, attempt, "password_reset_required", e).await
+            }
+            Err(e) => return Err(e),
+        };
+        match outcome {
             OpenOutcome::Opened { evicted, row_key } => {
                 self.forget(evicted);
                 self.live.insert(&LiveRecord {
@@ -336,11 +359,33 @@ impl Authority {
                     .await?;
                 let sessions = active.iter().map(|s| self.view(s, &policy, now)).collect();
                 Err(Error::SessionLimit {
-                    login_ticket: Secret::expose(&ticket).to_string(),
+                    login_ticket: ticket,
                     max_sessions,
                     sessions,
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_context_never_shows_header_values() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer sd_secret".parse().unwrap());
+        headers.insert("cookie", "sid=hunter2".parse().unwrap());
+        let ctx = RequestCtx {
+            peer: IpAddr::from([127, 0, 0, 1]),
+            headers,
+        };
+        let shown = format!("{ctx:?}");
+        assert!(shown.contains("authorization"), "{shown}");
+        assert!(
+            !shown.contains("sd_secret") && !shown.contains("hunter2"),
+            "{shown}"
+        );
     }
 }

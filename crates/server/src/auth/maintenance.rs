@@ -14,6 +14,20 @@ use crate::store::{EndSpec, Touch};
 /// Sessions written per transaction by a flush.
 const FLUSH_CHUNK: usize = 5000;
 
+/// How a session that timed out is ended: by the system, at its deadline.
+fn timed_out(reason: EndReason, at: i64) -> EndSpec {
+    EndSpec {
+        reason,
+        by: "system".into(),
+        note: Some(match reason {
+            EndReason::IdleTimeout => "idle timeout".into(),
+            _ => "absolute timeout".into(),
+        }),
+        ticket: None,
+        at,
+    }
+}
+
 impl Authority {
     /// Writes activity recorded in memory since the last flush (one write per session).
     pub async fn flush(&self) -> Result<usize> {
@@ -71,17 +85,33 @@ impl Authority {
         }
         let mut total = 0;
         for (session_id, (org_id, reason, at)) in due {
-            let spec = EndSpec {
-                reason,
-                by: "system".into(),
-                note: Some(match reason {
-                    EndReason::IdleTimeout => "idle timeout".into(),
-                    _ => "absolute timeout".into(),
-                }),
-                ticket: None,
-                at,
-            };
-            total += self.end(&org_id, &[session_id], &spec).await?.len();
+            total += self
+                .end(&org_id, &[session_id], &timed_out(reason, at))
+                .await?
+                .len();
+        }
+        Ok(total)
+    }
+
+    /// Ends one user's sessions that are past a deadline but not swept yet, so that the
+    /// session limit and "end the others" see only live sessions (a dead one must neither
+    /// take a slot nor be recorded as revoked).
+    pub(crate) async fn settle_user(&self, org_id: &str, user_id: &str) -> Result<usize> {
+        let policy = self.policies.get(org_id);
+        let now = self.now();
+        let mut total = 0;
+        for row in self.store.user_sessions(user_id, true).await? {
+            let seen = self
+                .live
+                .get(&row.token_hash)
+                .map_or(row.last_seen_at, |e| e.last_seen().max(row.last_seen_at));
+            let d = expiry::deadlines(&policy, row.created_at, seen, row.remember_me);
+            if let Some((reason, at)) = d.expired(now) {
+                total += self
+                    .end(org_id, &[row.id], &timed_out(reason, at))
+                    .await?
+                    .len();
+            }
         }
         Ok(total)
     }
@@ -109,6 +139,7 @@ impl Authority {
                 _ = stop.changed() => break,
             }
         }
+        self.failures.settle_all().await;
         for attempt in 0..3 {
             match self.flush().await {
                 Ok(n) => {

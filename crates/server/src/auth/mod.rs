@@ -5,12 +5,14 @@
 //! hashing, request enrichment and the sign-in rate limiter.
 
 mod accounts;
+mod failures;
 mod login;
 mod maintenance;
 mod own;
 mod validate;
 
 pub use accounts::Because;
+pub use failures::Failures;
 pub use login::RequestCtx;
 
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub struct Authority {
     pub passwords: Passwords,
     pub enricher: Arc<Enricher>,
     pub limiter: RateLimiter,
+    pub failures: Failures,
 }
 
 impl Authority {
@@ -60,6 +63,7 @@ impl Authority {
             passwords,
             enricher,
             limiter,
+            failures: Failures::default(),
         };
         for (org, policy) in auth.store.policies().await? {
             auth.policies.set(&org, policy);

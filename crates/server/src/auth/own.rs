@@ -13,7 +13,7 @@ impl Authority {
     /// The caller's session behind a Bearer token, or 401.
     pub async fn authenticate(&self, bearer: Option<&str>, path: &str) -> Result<Arc<LiveEntry>> {
         let token = bearer.ok_or(Error::Unauthenticated)?;
-        self.validate(token, Some(path))
+        self.validate(token, Some(path), None)
             .await?
             .map(|(e, _)| e)
             .ok_or(Error::Unauthenticated)
@@ -85,6 +85,8 @@ impl Authority {
 
     /// `POST /v1/auth/sessions/revoke-others`
     pub async fn revoke_others(&self, me: &LiveEntry) -> Result<RevokeResult> {
+        // Sessions that already timed out end as timed out, not as revoked by the user.
+        self.settle_user(&me.org_id, &me.user_id).await?;
         let ids: Vec<String> = self
             .store
             .user_sessions(&me.user_id, true)

@@ -17,11 +17,13 @@ const KEY_RELOAD: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Authority {
     /// The active session behind a token, counting one use. `None` for unknown, ended or
-    /// expired tokens. Reads memory; touches the database only on a cache miss.
+    /// expired tokens, and for sessions outside `org` when one is given (a use another org
+    /// cannot see must not count). Reads memory; touches the database only on a cache miss.
     pub async fn validate(
         &self,
         token: &str,
         path: Option<&str>,
+        org: Option<&str>,
     ) -> Result<Option<(Arc<LiveEntry>, Deadlines)>> {
         let h = token::hash(token);
         let entry = match self.live.get(&h) {
@@ -34,7 +36,7 @@ impl Authority {
                 None => return Ok(None),
             },
         };
-        if entry.is_ended() {
+        if entry.is_ended() || org.is_some_and(|o| *entry.org_id != *o) {
             return Ok(None);
         }
         let now = self.now();
@@ -73,13 +75,10 @@ impl Authority {
 
     /// RFC 7662: the token's state as the calling resource server's org may see it.
     pub async fn introspect(&self, key: &KeyEntry, token: &str) -> Result<Introspection> {
-        let Some((e, d)) = self.validate(token, None).await? else {
+        // Another org's token is as good as unknown to this resource server.
+        let Some((e, d)) = self.validate(token, None, Some(&key.org_id)).await? else {
             return Ok(Introspection::default());
         };
-        if *e.org_id != *key.org_id {
-            // Another org's token is as good as unknown to this resource server.
-            return Ok(Introspection::default());
-        }
         Ok(Introspection {
             active: true,
             sub: Some(e.user_id.to_string()),

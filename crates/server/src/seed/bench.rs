@@ -163,7 +163,7 @@ pub async fn bench(
     api_key_out: &Path,
     now: i64,
 ) -> Result<()> {
-    if store.find_org(BENCH_ORG).await?.is_some() {
+    if store.org_by_slug(BENCH_ORG).await?.is_some() {
         return Err(Error::Conflict(format!(
             "this database already holds an org `{BENCH_ORG}`; load benchmark data into a new database"
         )));
@@ -395,7 +395,7 @@ mod tests {
         let (tokens, key) = (dir.path().join("tokens.txt"), dir.path().join("key.txt"));
         bench(&store, 2000, &tokens, &key, NOW).await.unwrap();
 
-        let org = store.find_org(BENCH_ORG).await.unwrap().unwrap();
+        let org = store.org_by_slug(BENCH_ORG).await.unwrap().unwrap();
         let text = std::fs::read_to_string(&tokens).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2000);

@@ -25,8 +25,9 @@ pub trait Store: Send + Sync + 'static {
 
     // --- orgs and policy
     async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()>;
-    /// By slug or id.
-    async fn find_org(&self, key: &str) -> Result<Option<Org>>;
+    /// By the slug users type at sign-in.
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Org>>;
+    async fn org(&self, id: &str) -> Result<Option<Org>>;
     async fn policies(&self) -> Result<Vec<(String, Policy)>>;
     async fn set_policy(&self, org_id: &str, policy: &Policy, actor: &str, at: i64) -> Result<()>;
 
@@ -38,7 +39,8 @@ pub trait Store: Send + Sync + 'static {
     async fn set_lock(&self, change: &LockChange) -> Result<Vec<Ended>>;
 
     // --- sign-in
-    /// Opens a session under the org's concurrency limit, atomically: counts the user's active
+    /// Opens a session under the org's concurrency limit, atomically: checks that the account
+    /// is not locked (`AccountLocked`, `PasswordResetRequired`), counts the user's active
     /// sessions, ends the ones the plan says to end, and inserts the new one, or reports that
     /// the limit is reached.
     async fn open_session(&self, plan: &OpenPlan) -> Result<OpenOutcome>;

@@ -16,7 +16,26 @@ pub struct Org {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone)]
+impl Org {
+    /// A slug is what users type at sign-in: 1 to 63 of `a-z`, `0-9` and `-`, starting with a
+    /// letter or digit. No `_`, so a slug can never look like an id (`org_...`).
+    pub fn check_slug(slug: &str) -> crate::error::Result<()> {
+        let ok = (1..=63).contains(&slug.len())
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !slug.starts_with('-');
+        if ok {
+            Ok(())
+        } else {
+            Err(crate::error::Error::Unprocessable(format!(
+                "invalid org slug {slug:?}: 1 to 63 of a-z, 0-9 and '-', not starting with '-'"
+            )))
+        }
+    }
+}
+
+#[derive(Clone)]
 pub struct User {
     pub id: String,
     pub org_id: String,
@@ -33,6 +52,21 @@ pub struct User {
     pub lock_reason: Option<String>,
     pub password_reset_required: bool,
     pub created_at: i64,
+}
+
+/// Everything but the password hash: an offline-crackable secret has no place in logs.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("org_id", &self.org_id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("locked", &self.locked)
+            .field("locked_until", &self.locked_until)
+            .field("password_reset_required", &self.password_reset_required)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {
@@ -348,4 +382,32 @@ pub struct BulkSession {
     pub last_path: Option<String>,
     /// `None` for an active session.
     pub end: Option<EndSpec>,
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn a_users_debug_form_has_no_password_hash() {
+        let u = User {
+            id: "usr_1".into(),
+            org_id: "org_1".into(),
+            username: "ann".into(),
+            name: "Ann".into(),
+            email: None,
+            role: Role::Member,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            locked: false,
+            locked_until: None,
+            lock_reason: None,
+            password_reset_required: false,
+            created_at: 0,
+        };
+        let shown = format!("{u:?}");
+        assert!(
+            shown.contains("ann") && !shown.contains("argon2id"),
+            "{shown}"
+        );
+    }
 }

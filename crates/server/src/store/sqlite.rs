@@ -1,7 +1,7 @@
 //! The SQLite store: one file, WAL mode, a busy timeout, and one writer at a time.
 //!
 //! SQLite allows a single writer. Write transactions take an in-process async lock before
-//! `BEGIN`, so a read-then-write transaction (count sessions, then insert) never races another
+//! `BEGIN IMMEDIATE`, so a read-then-write transaction (count sessions, then insert) never races another
 //! writer of this process and never fails to upgrade its lock; readers are not blocked (WAL).
 
 use std::str::FromStr;
@@ -63,12 +63,23 @@ impl SqliteStore {
 
     async fn write(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, Transaction<'_, Sqlite>)> {
         let guard = self.writer.lock().await;
-        let tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock at BEGIN: another process (the CLI beside a running
+        // server) then waits in the busy handler instead of failing a read-to-write upgrade.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok((guard, tx))
     }
 }
 
 // ---------------------------------------------------------------- row mapping
+
+fn org_from(r: &SqliteRow) -> Result<Org> {
+    Ok(Org {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
 
 fn opt_str(row: &SqliteRow, col: &str) -> Option<String> {
     row.try_get::<Option<String>, _>(col).ok().flatten()
@@ -417,6 +428,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()> {
+        Org::check_slug(&org.slug)?;
         let (_g, mut tx) = self.write().await?;
         let taken = sqlx::query("SELECT 1 FROM orgs WHERE slug = ?")
             .bind(&org.slug)
@@ -447,22 +459,20 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn find_org(&self, key: &str) -> Result<Option<Org>> {
-        let row =
-            sqlx::query("SELECT id, slug, name, created_at FROM orgs WHERE slug = ? OR id = ?")
-                .bind(key)
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| {
-            Ok(Org {
-                id: r.try_get("id")?,
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .transpose()
+    async fn org_by_slug(&self, slug: &str) -> Result<Option<Org>> {
+        let row = sqlx::query("SELECT id, slug, name, created_at FROM orgs WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(org_from).transpose()
+    }
+
+    async fn org(&self, id: &str) -> Result<Option<Org>> {
+        let row = sqlx::query("SELECT id, slug, name, created_at FROM orgs WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(org_from).transpose()
     }
 
     async fn policies(&self) -> Result<Vec<(String, Policy)>> {
@@ -547,33 +557,47 @@ impl Store for SqliteStore {
 
     async fn set_lock(&self, c: &LockChange) -> Result<Vec<Ended>> {
         let (_g, mut tx) = self.write().await?;
-        let done = if c.lock {
-            let (locked, until) = match c.until {
-                Some(t) => (false, Some(t)),
-                None => (true, None),
-            };
-            sqlx::query(
-                "UPDATE users SET locked = ?, locked_until = ?, lock_reason = ?, \
-                 password_reset_required = password_reset_required OR ? \
-                 WHERE id = ? AND org_id = ?",
-            )
-            .bind(locked)
-            .bind(until)
-            .bind(&c.reason)
-            .bind(c.require_password_reset)
-            .bind(&c.user_id)
-            .bind(&c.org_id)
-            .execute(&mut *tx)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE users SET locked = FALSE, locked_until = NULL, lock_reason = NULL \
-                 WHERE id = ? AND org_id = ?",
-            )
-            .bind(&c.user_id)
-            .bind(&c.org_id)
-            .execute(&mut *tx)
-            .await?
+        let done = match (c.lock, c.until) {
+            // A temporary lock never replaces an admin lock (which has no end).
+            (true, Some(until)) => {
+                let done = sqlx::query(
+                    "UPDATE users SET locked_until = ?, lock_reason = ? \
+                     WHERE id = ? AND org_id = ? AND locked = FALSE",
+                )
+                .bind(until)
+                .bind(&c.reason)
+                .bind(&c.user_id)
+                .bind(&c.org_id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(Vec::new());
+                }
+                done
+            }
+            (true, None) => {
+                sqlx::query(
+                    "UPDATE users SET locked = TRUE, locked_until = NULL, lock_reason = ?, \
+                     password_reset_required = password_reset_required OR ? \
+                     WHERE id = ? AND org_id = ?",
+                )
+                .bind(&c.reason)
+                .bind(c.require_password_reset)
+                .bind(&c.user_id)
+                .bind(&c.org_id)
+                .execute(&mut *tx)
+                .await?
+            }
+            (false, _) => {
+                sqlx::query(
+                    "UPDATE users SET locked = FALSE, locked_until = NULL, lock_reason = NULL \
+                     WHERE id = ? AND org_id = ?",
+                )
+                .bind(&c.user_id)
+                .bind(&c.org_id)
+                .execute(&mut *tx)
+                .await?
+            }
         };
         if done.rows_affected() == 0 {
             return Err(Error::NotFound);
@@ -622,6 +646,27 @@ impl Store for SqliteStore {
     async fn open_session(&self, plan: &OpenPlan) -> Result<OpenOutcome> {
         let (_g, mut tx) = self.write().await?;
         let s = &plan.session;
+        // The account as of now, under the write lock: a lock that committed while the
+        // password was being checked wins over this sign-in.
+        let account = sqlx::query(
+            "SELECT locked, locked_until, password_reset_required FROM users WHERE id = ?",
+        )
+        .bind(&s.user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::InvalidCredentials)?;
+        if account.try_get::<bool, _>("locked")? {
+            return Err(Error::AccountLocked { until: None });
+        }
+        if let Some(until) = account
+            .try_get::<Option<i64>, _>("locked_until")?
+            .filter(|&t| t > s.created_at)
+        {
+            return Err(Error::AccountLocked { until: Some(until) });
+        }
+        if account.try_get::<bool, _>("password_reset_required")? {
+            return Err(Error::PasswordResetRequired);
+        }
         let mut evicted = Vec::new();
         let spec = |note: &str| EndSpec {
             reason: EndReason::LimitEvicted,

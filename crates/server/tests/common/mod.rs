@@ -211,7 +211,9 @@ impl Harness {
         n
     }
 
+    /// The database file, once the background writes of failed sign-ins are done.
     pub async fn db(&self) -> sqlx::SqlitePool {
+        self.auth().failures.settle_all().await;
         sqlx::SqlitePool::connect(&format!("sqlite:{}", self.db_path.display()))
             .await
             .unwrap()

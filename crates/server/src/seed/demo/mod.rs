@@ -340,7 +340,7 @@ pub async fn demo(
 ) -> Result<DemoSummary> {
     let specs = [acme(), globex()];
     for spec in &specs {
-        if store.find_org(spec.slug).await?.is_some() {
+        if store.org_by_slug(spec.slug).await?.is_some() {
             return Err(Error::Conflict(format!(
                 "this database already holds an org `{}`; load the demo into a new database",
                 spec.slug
@@ -1040,7 +1040,7 @@ mod tests {
         let err = demo(&s, &Enricher::empty(), 1, NOW).await.unwrap_err();
         assert!(err.to_string().contains("geolocation"), "{err}");
         assert!(err.to_string().contains("npm ci --prefix data"), "{err}");
-        assert!(s.find_org(DEMO_ORG).await.unwrap().is_none());
+        assert!(s.org_by_slug(DEMO_ORG).await.unwrap().is_none());
     }
 
     /// Counts of a column's values among the rows a query returns.
@@ -1075,8 +1075,8 @@ mod tests {
         );
         assert!(text.contains("org acme \"Acme Field Services\""), "{text}");
 
-        let acme = s.find_org(DEMO_ORG).await.unwrap().unwrap();
-        let globex = s.find_org("globex").await.unwrap().unwrap();
+        let acme = s.org_by_slug(DEMO_ORG).await.unwrap().unwrap();
+        let globex = s.org_by_slug("globex").await.unwrap().unwrap();
         let a = format!("'{}'", acme.id);
         let in_acme = |sql: &str| sql.replace("$ORG", &a);
 
