@@ -100,15 +100,15 @@ impl Authority {
         let policy = self.policies.get(org_id);
         let now = self.now();
         let mut total = 0;
-        for row in self.store.user_sessions(user_id, true).await? {
+        for c in self.store.expired_of_user(user_id, &policy, now).await? {
             let seen = self
                 .live
-                .get(&row.token_hash)
-                .map_or(row.last_seen_at, |e| e.last_seen().max(row.last_seen_at));
-            let d = expiry::deadlines(&policy, row.created_at, seen, row.remember_me);
+                .get(&c.token_hash)
+                .map_or(c.last_seen_at, |e| e.last_seen().max(c.last_seen_at));
+            let d = expiry::deadlines(&policy, c.created_at, seen, c.remember_me);
             if let Some((reason, at)) = d.expired(now) {
                 total += self
-                    .end(org_id, &[row.id], &timed_out(reason, at))
+                    .end(org_id, &[c.session_id], &timed_out(reason, at))
                     .await?
                     .len();
             }

@@ -70,6 +70,15 @@ pub trait Store: Send + Sync + 'static {
     /// policy (the sweeper's candidates; idle ones it finds in memory).
     async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>>;
 
+    /// A user's active sessions that may be past a deadline by their stored last-seen (a
+    /// superset: fresher activity in memory can only keep them alive).
+    async fn expired_of_user(
+        &self,
+        user_id: &str,
+        policy: &Policy,
+        now: i64,
+    ) -> Result<Vec<Expired>>;
+
     // --- API keys
     async fn create_api_key(&self, key: &ApiKey, actor: &str) -> Result<()>;
     /// Keys that are not revoked, for the resource-server key cache.

@@ -920,6 +920,44 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn expired_of_user(
+        &self,
+        user_id: &str,
+        policy: &Policy,
+        now: i64,
+    ) -> Result<Vec<Expired>> {
+        let before = |s: Option<u64>| s.map(|v| now.saturating_sub(v.saturating_mul(1000) as i64));
+        let created_before = [policy.absolute_timeout_s, policy.remember_me_timeout_s]
+            .into_iter()
+            .flatten()
+            .min();
+        let (created_before, idle_before) = (before(created_before), before(policy.idle_timeout_s));
+        if created_before.is_none() && idle_before.is_none() {
+            return Ok(Vec::new());
+        }
+        // Light columns only: a user can have thousands of sessions.
+        let rows = sqlx::query(
+            "SELECT id, token_hash, created_at, last_seen_at, remember_me FROM sessions \
+             WHERE user_id = ? AND status = 'active' AND (created_at <= ? OR last_seen_at <= ?)",
+        )
+        .bind(user_id)
+        .bind(created_before.unwrap_or(i64::MIN))
+        .bind(idle_before.unwrap_or(i64::MIN))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Expired {
+                    session_id: r.try_get("id")?,
+                    token_hash: digest(r.try_get("token_hash")?)?,
+                    created_at: r.try_get("created_at")?,
+                    last_seen_at: r.try_get("last_seen_at")?,
+                    remember_me: r.try_get("remember_me")?,
+                })
+            })
+            .collect()
+    }
+
     async fn expired(&self, org_id: &str, policy: &Policy, now: i64) -> Result<Vec<Expired>> {
         // Idle sessions the sweeper finds in memory (last-seen is fresher there); here only
         // what can be past its absolute deadline: a range on an index.
