@@ -22,7 +22,7 @@ pub struct DeviceClaim {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// The organisation's slug (or id).
+    /// The organisation's slug.
     pub org: String,
     pub username: String,
     #[schema(value_type = String, format = Password)]

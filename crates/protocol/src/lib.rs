@@ -4,12 +4,14 @@
 //! serialises them, the client deserialises them and the console UI gets TypeScript copies
 //! generated from them. Keep them free of behaviour beyond (de)serialisation.
 
+mod admin;
 mod auth;
 mod problem;
 mod secret;
 mod session;
 mod timestamp;
 
+pub use admin::*;
 pub use auth::*;
 pub use problem::Problem;
 pub use secret::Secret;

@@ -106,6 +106,12 @@ impl Ready {
                 tracing::warn!(error = %e, "TCP_NODELAY could not be set");
             }
         });
+        let auth = self.authority.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // Streams never finish by themselves; graceful shutdown waits for them.
+            auth.stopping.send_replace(true);
+        };
         let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -33,6 +33,13 @@ pub enum Error {
     Unauthenticated,
     #[error("not found")]
     NotFound,
+    /// Signed in, but the role does not allow this call.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("this organisation's policy requires a reason for this action")]
+    ReasonRequired,
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -61,6 +68,8 @@ impl Error {
             }
             Error::InvalidTicket | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::ReasonRequired | Error::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -81,6 +90,9 @@ impl Error {
             Error::InvalidTicket => "invalid_ticket",
             Error::Unauthenticated => "unauthenticated",
             Error::NotFound => "not_found",
+            Error::Forbidden(_) => "forbidden",
+            Error::ReasonRequired => "reason_required",
+            Error::IdempotencyKeyReused => "idempotency_key_reused",
             Error::BadRequest(_) => "bad_request",
             Error::Unprocessable(_) => "validation_failed",
             Error::PayloadTooLarge(_) => "payload_too_large",

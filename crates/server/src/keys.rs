@@ -70,6 +70,11 @@ impl ApiKeys {
         );
     }
 
+    /// Forgets a revoked key: its next call is refused.
+    pub fn remove(&self, h: &TokenHash) {
+        self.map.write().remove(h);
+    }
+
     /// The key with this digest, counting one use.
     pub fn use_key(&self, h: &TokenHash, now: i64) -> Option<Arc<KeyEntry>> {
         let e = self.map.read().get(h).cloned()?;

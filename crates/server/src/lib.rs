@@ -21,6 +21,8 @@ pub mod password;
 pub mod policies;
 pub mod ratelimit;
 pub mod risk;
+pub mod roles;
 pub mod seed;
 pub mod store;
+pub mod stripes;
 pub mod token;

@@ -365,11 +365,15 @@ async fn the_audit_chain_verifies_and_finds_the_first_edited_event() {
             .fetch_one(&db)
             .await
             .unwrap();
-    sqlx::query("UPDATE audit_events SET actor = 'someone-else' WHERE id = ?")
-        .bind(&victim)
+    let edit = "UPDATE audit_events SET actor = 'someone-else' WHERE id = ?";
+    let refused = sqlx::query(edit).bind(&victim).execute(&db).await;
+    assert!(refused.is_err(), "the database refuses to edit an event");
+    // Someone with the file can drop the guard; the chain still shows the edit.
+    sqlx::query("DROP TRIGGER audit_no_update")
         .execute(&db)
         .await
         .unwrap();
+    sqlx::query(edit).bind(&victim).execute(&db).await.unwrap();
     let v = h.store().verify_audit(&org.id).await.unwrap();
     assert!(!v.ok);
     assert_eq!(v.first_bad.as_deref(), Some(victim.as_str()));

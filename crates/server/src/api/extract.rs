@@ -8,8 +8,12 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::auth::RequestCtx;
+use sessiondesk_protocol::Role;
+
+use super::AppState;
+use crate::auth::{Actor, RequestCtx};
 use crate::error::Error;
+use crate::roles::{allows, Permission};
 
 fn rejection(status: StatusCode, text: String, limit: usize) -> Error {
     match status {
@@ -115,5 +119,90 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             peer,
             headers: parts.headers.clone(),
         }))
+    }
+}
+
+/// Query parameters, with repeated keys (`user_id=a&user_id=b`) as lists.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or_default();
+        serde_html_form::from_str(q)
+            .map(Query)
+            .map_err(|e| Error::BadRequest(format!("invalid query: {e}")))
+    }
+}
+
+/// The `Idempotency-Key` header of a mutating admin call, if any.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = v
+            .to_str()
+            .ok()
+            .map(str::trim)
+            .filter(|k| (1..=255).contains(&k.len()))
+            .ok_or_else(|| {
+                Error::BadRequest("Idempotency-Key must be 1 to 255 visible characters".into())
+            })?;
+        Ok(IdempotencyKey(Some(key.to_string())))
+    }
+}
+
+/// The signed-in admin: a session whose user has an admin role. Members are refused here;
+/// each handler then checks its own permission.
+pub struct Admin(pub Actor);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let me = state
+            .authenticate(token.as_deref(), parts.uri.path())
+            .await?;
+        let user = state
+            .store
+            .user(&me.user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if user.role == Role::Member {
+            return Err(Error::Forbidden(
+                "the admin API needs the owner, admin, helpdesk or auditor role".into(),
+            ));
+        }
+        Ok(Admin(Actor {
+            org_id: user.org_id,
+            user_id: user.id,
+            session_id: me.session_id.to_string(),
+            role: user.role,
+        }))
+    }
+}
+
+impl Admin {
+    /// 403 unless the caller's role allows `p`.
+    pub fn may(&self, p: Permission) -> Result<&Actor, Error> {
+        if allows(self.0.role, p) {
+            Ok(&self.0)
+        } else {
+            Err(Error::Forbidden(format!(
+                "{} is not allowed for the {} role",
+                p.describe(),
+                self.0.role.as_str()
+            )))
+        }
     }
 }

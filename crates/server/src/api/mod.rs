@@ -1,5 +1,6 @@
 //! HTTP adapters: parse the request, call the [`Authority`], shape the answer.
 
+mod admin;
 mod auth;
 mod extract;
 mod oauth;
@@ -20,6 +21,7 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     Router::new()
         .merge(auth::router())
+        .merge(admin::router())
         .merge(oauth::router())
         .merge(ops::router())
         .fallback(|| async { Error::NotFound })

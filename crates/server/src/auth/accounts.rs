@@ -85,9 +85,21 @@ impl Authority {
         Ok((key, secret))
     }
 
+    /// Revokes an API key of the org; its next call is refused.
+    pub async fn revoke_api_key(&self, org_id: &str, id: &str, actor: &str) -> Result<()> {
+        let h = self
+            .store
+            .revoke_api_key(org_id, id, actor, self.now())
+            .await?
+            .ok_or(crate::error::Error::NotFound)?;
+        self.keys.remove(&h);
+        Ok(())
+    }
+
     /// Replaces an org's policy. Timeouts apply to existing sessions at once (deadlines are
     /// computed from the current policy); the session limit applies from the next sign-in.
     pub async fn set_policy(&self, org_id: &str, policy: Policy, actor: &str) -> Result<()> {
+        crate::policies::check(&policy)?;
         self.store
             .set_policy(org_id, &policy, actor, self.now())
             .await?;

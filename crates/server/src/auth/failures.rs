@@ -5,49 +5,35 @@
 //! answer. They run in order per user, and that user's next sign-in waits for them first, so
 //! it sees the lock they may have set.
 
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use sessiondesk_protocol::Policy;
-use tokio::sync::Mutex;
 
 use crate::error::Result;
 use crate::store::{Attempt, LockChange, Store};
+use crate::stripes::Stripes;
 
 /// Why a sign-in failed, as written in the login history.
 pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
 
-/// Per-user ordering of failure bookkeeping (striped: users share a stripe by hash).
-pub struct Failures {
-    stripes: Vec<Arc<Mutex<()>>>,
-    hasher: std::collections::hash_map::RandomState,
-}
+/// Per-user ordering of failure bookkeeping.
+pub struct Failures(Stripes);
 
 impl Default for Failures {
     fn default() -> Self {
-        Self {
-            stripes: (0..64).map(|_| Arc::new(Mutex::new(()))).collect(),
-            hasher: Default::default(),
-        }
+        Self(Stripes::new(64))
     }
 }
 
 impl Failures {
-    fn stripe(&self, user_id: &str) -> &Arc<Mutex<()>> {
-        let i = self.hasher.hash_one(user_id) as usize % self.stripes.len();
-        &self.stripes[i]
-    }
-
     /// Waits until the bookkeeping of this user's earlier failures is written.
     pub async fn settled(&self, user_id: &str) {
-        drop(self.stripe(user_id).lock().await);
+        self.0.wait(user_id).await;
     }
 
     /// Waits until every failure seen so far is written (shutdown).
     pub async fn settle_all(&self) {
-        for s in &self.stripes {
-            drop(s.lock().await);
-        }
+        self.0.wait_all().await;
     }
 
     /// Writes a failed attempt in the background, after that user's earlier failures and
@@ -61,7 +47,7 @@ impl Failures {
     ) {
         // Unknown usernames take a stripe too, so that `settle_all` covers every write.
         let key = attempt.user_id.as_deref().unwrap_or(&attempt.username);
-        let turn = self.stripe(key).clone().lock_owned().await;
+        let turn = self.0.lock(key).await;
         tokio::spawn(async move {
             if let Err(e) = write_failure(&*store, &policy, attempt, reason).await {
                 tracing::error!(error = %e, "recording a failed sign-in failed");

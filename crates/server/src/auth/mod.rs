@@ -5,6 +5,7 @@
 //! hashing, request enrichment and the sign-in rate limiter.
 
 mod accounts;
+mod admin;
 mod failures;
 mod login;
 mod maintenance;
@@ -12,6 +13,7 @@ mod own;
 mod validate;
 
 pub use accounts::Because;
+pub use admin::Actor;
 pub use failures::Failures;
 pub use login::RequestCtx;
 
@@ -41,6 +43,10 @@ pub struct Authority {
     pub enricher: Arc<Enricher>,
     pub limiter: RateLimiter,
     pub failures: Failures,
+    /// Set when the server stops: long-lived streams (the change feed) end on it.
+    pub stopping: tokio::sync::watch::Sender<bool>,
+    /// Serialises calls that carry the same Idempotency-Key.
+    pub idempotency: crate::stripes::Stripes,
 }
 
 impl Authority {
@@ -64,6 +70,8 @@ impl Authority {
             enricher,
             limiter,
             failures: Failures::default(),
+            idempotency: crate::stripes::Stripes::new(64),
+            stopping: tokio::sync::watch::channel(false).0,
         };
         for (org, policy) in auth.store.policies().await? {
             auth.policies.set(&org, policy);

@@ -4,9 +4,11 @@
 //! transaction inside the implementation. SQL stays portable where it costs nothing (integers
 //! for instants, TEXT ids, BLOB digests).
 
+mod admin;
 mod models;
 mod sqlite;
 
+pub use admin::*;
 pub use models::*;
 pub use sqlite::SqliteStore;
 
@@ -19,7 +21,7 @@ use crate::token::TokenHash;
 
 /// Everything the authority reads and writes.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AdminStore + Send + Sync + 'static {
     /// Applies the embedded migrations.
     async fn migrate(&self) -> Result<()>;
 

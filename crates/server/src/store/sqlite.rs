@@ -24,11 +24,29 @@ use crate::error::{Error, Result};
 use crate::ids;
 use crate::token::TokenHash;
 
+#[path = "sqlite_admin.rs"]
+mod admin;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub struct SqliteStore {
     pool: SqlitePool,
     writer: Mutex<()>,
+    /// Counts finished write turns; change-feed streams wake on it and read the sequence.
+    commits: tokio::sync::watch::Sender<u64>,
+}
+
+/// The writer's turn. Dropped after the transaction commits (or rolls back): wakes the
+/// change-feed streams, which then read whether the sequence moved.
+pub(crate) struct WriteTurn<'a> {
+    _guard: tokio::sync::MutexGuard<'a, ()>,
+    commits: &'a tokio::sync::watch::Sender<u64>,
+}
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        self.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
 }
 
 impl SqliteStore {
@@ -53,6 +71,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             writer: Mutex::new(()),
+            commits: tokio::sync::watch::channel(0).0,
         })
     }
 
@@ -61,8 +80,11 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn write(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, Transaction<'_, Sqlite>)> {
-        let guard = self.writer.lock().await;
+    async fn write(&self) -> Result<(WriteTurn<'_>, Transaction<'_, Sqlite>)> {
+        let guard = WriteTurn {
+            _guard: self.writer.lock().await,
+            commits: &self.commits,
+        };
         // IMMEDIATE takes the write lock at BEGIN: another process (the CLI beside a running
         // server) then waits in the busy handler instead of failing a read-to-write upgrade.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;

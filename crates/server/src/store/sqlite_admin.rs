@@ -1,0 +1,796 @@
+//! [`AdminStore`] on SQLite: lists filtered in SQL with keyset cursors (stable while rows
+//! are inserted), counted with the same filter, and the change feed read in one snapshot.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use base64::Engine;
+use sessiondesk_protocol::{
+    AdminUser, ApiKeyInfo, AuditEvent, AuditQuery, Entity, LoginAttempt, LoginQuery, Order,
+    SessionQuery, SessionSort, StatusFilter, Timestamp, UserQuery,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::*;
+
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1000;
+
+fn page_size(limit: Option<u32>) -> Result<i64> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        n @ 1..=MAX_LIMIT => Ok(i64::from(n)),
+        n => Err(Error::Unprocessable(format!(
+            "limit must be 1 to {MAX_LIMIT}, not {n}"
+        ))),
+    }
+}
+
+/// A keyset cursor: the sort value and the id of the last row of a page.
+fn encode_cursor(key: &serde_json::Value, id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::json!([key, id]).to_string())
+}
+
+fn decode_cursor(c: &str) -> Result<(serde_json::Value, String)> {
+    let bad = || Error::BadRequest("the cursor is not one this server gave out".into());
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .map_err(|_| bad())?;
+    let (key, id): (serde_json::Value, String) =
+        serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if !(key.is_i64() || key.is_string()) {
+        return Err(bad());
+    }
+    Ok((key, id))
+}
+
+fn bind_key(q: &mut QueryBuilder<'_, Sqlite>, key: &serde_json::Value) {
+    match key {
+        serde_json::Value::Number(n) => q.push_bind(n.as_i64().unwrap_or_default()),
+        other => q.push_bind(other.as_str().unwrap_or_default().to_string()),
+    };
+}
+
+/// `%text%` for LIKE, with the wildcards in the text escaped (`ESCAPE '\'`).
+fn like(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+fn ms(t: &Option<Timestamp>) -> Option<i64> {
+    t.as_ref().map(|t| t.millis())
+}
+
+/// Appends `AND (a LIKE ? OR b LIKE ? ...)` over the columns.
+fn push_text(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
+    let pattern = like(text.trim());
+    q.push(" AND (");
+    for (i, col) in cols.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(*col).push(" LIKE ");
+        q.push_bind(pattern.clone()).push(" ESCAPE '\\'");
+    }
+    q.push(")");
+}
+
+fn push_in(q: &mut QueryBuilder<'_, Sqlite>, col: &str, values: &[String]) {
+    q.push(" AND ").push(col).push(" IN (");
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.clone());
+    }
+    q.push(")");
+}
+
+const SESSION_TEXT: &[&str] = &[
+    "u.name",
+    "u.username",
+    "s.ip",
+    "s.city",
+    "s.region",
+    "s.country_code",
+    "s.browser",
+    "s.os",
+    "s.device_model",
+    "s.device_name",
+    "s.app_name",
+];
+
+fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQuery) {
+    q.push(" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.org_id = ");
+    q.push_bind(org_id.to_string());
+    match f.status.unwrap_or_default() {
+        StatusFilter::Active => {
+            q.push(" AND s.status = 'active'");
+        }
+        StatusFilter::Ended => {
+            q.push(" AND s.status = 'ended'");
+        }
+        StatusFilter::All => {}
+    }
+    if !f.user_id.is_empty() {
+        push_in(q, "s.user_id", &f.user_id);
+    }
+    if let Some(kind) = f.kind {
+        q.push(" AND s.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(app) = &f.app {
+        q.push(" AND s.app_name = ").push_bind(app.clone());
+    }
+    if let Some(c) = &f.country {
+        q.push(" AND s.country_code = ")
+            .push_bind(c.to_ascii_uppercase());
+    }
+    if let Some(flag) = &f.risk {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM json_each(s.risk, '$.flags') \
+             WHERE json_extract(value, '$.kind') = ",
+        )
+        .push_bind(flag.clone())
+        .push(")");
+    }
+    if let Some(t) = ms(&f.login_from) {
+        q.push(" AND s.created_at >= ").push_bind(t);
+    }
+    if let Some(t) = ms(&f.login_to) {
+        q.push(" AND s.created_at <= ").push_bind(t);
+    }
+    if let Some(t) = ms(&f.active_from) {
+        q.push(" AND s.last_seen_at >= ").push_bind(t);
+    }
+    if let Some(t) = ms(&f.active_to) {
+        q.push(" AND s.last_seen_at <= ").push_bind(t);
+    }
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        push_text(q, text, SESSION_TEXT);
+    }
+}
+
+fn session_sort_col(sort: SessionSort) -> &'static str {
+    match sort {
+        SessionSort::LoginAt => "s.created_at",
+        SessionSort::LastSeenAt => "s.last_seen_at",
+        SessionSort::User => "u.username",
+        SessionSort::Country => "COALESCE(s.country_code, '')",
+    }
+}
+
+fn sort_value(row: &SessionRow, sort: SessionSort) -> serde_json::Value {
+    match sort {
+        SessionSort::LoginAt => row.created_at.into(),
+        SessionSort::LastSeenAt => row.last_seen_at.into(),
+        SessionSort::User => row.user.username.clone().into(),
+        SessionSort::Country => row.location.country_code.clone().unwrap_or_default().into(),
+    }
+}
+
+/// `AND (key, id) < (?, ?)` (or `>` ascending), written out for SQLite.
+fn push_after(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    col: &str,
+    id_col: &str,
+    order: Order,
+    key: &serde_json::Value,
+    id: &str,
+) {
+    let op = if order == Order::Desc { " < " } else { " > " };
+    q.push(" AND (").push(col).push(op);
+    bind_key(q, key);
+    q.push(" OR (").push(col).push(" = ");
+    bind_key(q, key);
+    q.push(" AND ").push(id_col).push(op);
+    q.push_bind(id.to_string()).push("))");
+}
+
+fn dir(order: Order) -> &'static str {
+    if order == Order::Desc {
+        " DESC"
+    } else {
+        " ASC"
+    }
+}
+
+fn admin_user_from(r: &SqliteRow) -> Result<AdminUser> {
+    let u = user_from(r)?;
+    Ok(AdminUser {
+        id: u.id,
+        org_id: u.org_id,
+        username: u.username,
+        name: u.name,
+        email: u.email,
+        role: u.role,
+        locked: u.locked,
+        locked_until: u.locked_until.map(Timestamp::from_millis),
+        lock_reason: u.lock_reason,
+        password_reset_required: u.password_reset_required,
+        created_at: Timestamp::from_millis(u.created_at),
+        active_sessions: r.try_get("active_sessions")?,
+        last_active_at: r
+            .try_get::<Option<i64>, _>("last_active_at")?
+            .map(Timestamp::from_millis),
+    })
+}
+
+const USER_COLS: &str = "u.*, \
+    (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.status = 'active') \
+      AS active_sessions, \
+    (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id) AS last_active_at";
+
+fn attempt_from(r: &SqliteRow) -> Result<LoginAttempt> {
+    Ok(LoginAttempt {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        user_id: opt_str(r, "user_id"),
+        username: r.try_get("username")?,
+        at: Timestamp::from_millis(r.try_get("at")?),
+        success: r.try_get("success")?,
+        failure_reason: opt_str(r, "failure_reason"),
+        session_id: opt_str(r, "session_id"),
+        ip: opt_str(r, "ip"),
+        location: location(r),
+        device: device(r),
+        app: sessiondesk_protocol::AppInfo {
+            name: opt_str(r, "app_name"),
+            version: opt_str(r, "app_version"),
+        },
+    })
+}
+
+fn audit_from(r: &SqliteRow) -> Result<AuditEvent> {
+    let data: String = r.try_get("data")?;
+    Ok(AuditEvent {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        seq: r.try_get("seq")?,
+        at: Timestamp::from_millis(r.try_get("at")?),
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        target: opt_str(r, "target"),
+        reason: opt_str(r, "reason"),
+        ticket: opt_str(r, "ticket"),
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
+        prev_hash: hex::encode(r.try_get::<Vec<u8>, _>("prev_hash")?),
+        hash: hex::encode(r.try_get::<Vec<u8>, _>("hash")?),
+    })
+}
+
+/// API keys with their requests in the 24 hours before `now`.
+fn api_key_sql(extra: &str) -> String {
+    format!(
+        "SELECT k.*, COALESCE((SELECT SUM(requests) FROM api_key_usage g \
+         WHERE g.key_id = k.id AND g.hour > ?), 0) AS requests_24h \
+         FROM api_keys k WHERE k.org_id = ? {extra}"
+    )
+}
+
+fn api_key_from(r: &SqliteRow) -> Result<ApiKeyInfo> {
+    Ok(ApiKeyInfo {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        name: r.try_get("name")?,
+        created_at: Timestamp::from_millis(r.try_get("created_at")?),
+        created_by: opt_str(r, "created_by"),
+        last_used_at: r
+            .try_get::<Option<i64>, _>("last_used_at")?
+            .map(Timestamp::from_millis),
+        revoked_at: r
+            .try_get::<Option<i64>, _>("revoked_at")?
+            .map(Timestamp::from_millis),
+        requests_24h: r.try_get("requests_24h")?,
+    })
+}
+
+/// Hours are stored as Unix ms of the hour's start; "the last 24 hours" starts 23 hours
+/// before the current hour.
+fn day_start_hour(now: i64) -> i64 {
+    let hour = 3_600_000;
+    now.div_euclid(hour) * hour - 24 * hour
+}
+
+#[async_trait]
+impl AdminStore for SqliteStore {
+    async fn list_sessions(&self, org_id: &str, f: &SessionQuery) -> Result<RowPage<SessionRow>> {
+        let limit = page_size(f.limit)?;
+        let sort = f.sort.unwrap_or_default();
+        let order = f.order.unwrap_or_default();
+        let col = session_sort_col(sort);
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        session_filter(&mut count, org_id, f);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLS}"));
+        session_filter(&mut q, org_id, f);
+        if let Some(c) = &f.cursor {
+            let (key, id) = decode_cursor(c)?;
+            push_after(&mut q, col, "s.id", order, &key, &id);
+        }
+        q.push(" ORDER BY ").push(col).push(dir(order));
+        q.push(", s.id").push(dir(order));
+        q.push(" LIMIT ").push_bind(limit + 1);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let mut items: Vec<SessionRow> = rows.iter().map(session_from).collect::<Result<_>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items
+                .last()
+                .map(|r| encode_cursor(&sort_value(r, sort), &r.id))
+        } else {
+            None
+        };
+        Ok(RowPage {
+            items,
+            total: total as u64,
+            next_cursor,
+        })
+    }
+
+    async fn list_users(&self, org_id: &str, f: &UserQuery) -> Result<RowPage<AdminUser>> {
+        let limit = page_size(f.limit)?;
+        let filter = |q: &mut QueryBuilder<'_, Sqlite>| {
+            q.push(" FROM users u WHERE u.org_id = ")
+                .push_bind(org_id.to_string());
+            if let Some(role) = f.role {
+                q.push(" AND u.role = ").push_bind(role.as_str());
+            }
+            match f.locked {
+                Some(true) => {
+                    q.push(" AND u.locked = TRUE");
+                }
+                Some(false) => {
+                    q.push(" AND u.locked = FALSE");
+                }
+                None => {}
+            }
+            if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+                push_text(q, text, &["u.name", "u.username", "u.email"]);
+            }
+        };
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        filter(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLS}"));
+        filter(&mut q);
+        if let Some(c) = &f.cursor {
+            let (key, id) = decode_cursor(c)?;
+            push_after(&mut q, "u.username", "u.id", Order::Asc, &key, &id);
+        }
+        q.push(" ORDER BY u.username, u.id LIMIT ")
+            .push_bind(limit + 1);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let mut items: Vec<AdminUser> = rows.iter().map(admin_user_from).collect::<Result<_>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items
+                .last()
+                .map(|u| encode_cursor(&u.username.clone().into(), &u.id))
+        } else {
+            None
+        };
+        Ok(RowPage {
+            items,
+            total: total as u64,
+            next_cursor,
+        })
+    }
+
+    async fn admin_user(&self, org_id: &str, id: &str) -> Result<Option<AdminUser>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users u WHERE u.id = ? AND u.org_id = ?"
+        ))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(admin_user_from).transpose()
+    }
+
+    async fn list_logins(&self, org_id: &str, f: &LoginQuery) -> Result<RowPage<LoginAttempt>> {
+        let limit = page_size(f.limit)?;
+        let filter = |q: &mut QueryBuilder<'_, Sqlite>| {
+            q.push(" FROM login_attempts a WHERE a.org_id = ")
+                .push_bind(org_id.to_string());
+            if !f.user_id.is_empty() {
+                push_in(q, "a.user_id", &f.user_id);
+            }
+            if let Some(ok) = f.success {
+                q.push(" AND a.success = ").push_bind(ok);
+            }
+            if let Some(t) = ms(&f.from) {
+                q.push(" AND a.at >= ").push_bind(t);
+            }
+            if let Some(t) = ms(&f.to) {
+                q.push(" AND a.at <= ").push_bind(t);
+            }
+            if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+                push_text(
+                    q,
+                    text,
+                    &[
+                        "a.username",
+                        "a.ip",
+                        "a.city",
+                        "a.country_code",
+                        "a.browser",
+                        "a.os",
+                        "a.app_name",
+                    ],
+                );
+            }
+        };
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        filter(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT a.*");
+        filter(&mut q);
+        if let Some(c) = &f.cursor {
+            let (key, id) = decode_cursor(c)?;
+            push_after(&mut q, "a.at", "a.id", Order::Desc, &key, &id);
+        }
+        q.push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
+            .push_bind(limit + 1);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let mut items: Vec<LoginAttempt> = rows.iter().map(attempt_from).collect::<Result<_>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items
+                .last()
+                .map(|a| encode_cursor(&a.at.millis().into(), &a.id))
+        } else {
+            None
+        };
+        Ok(RowPage {
+            items,
+            total: total as u64,
+            next_cursor,
+        })
+    }
+
+    async fn list_audit(&self, org_id: &str, f: &AuditQuery) -> Result<RowPage<AuditEvent>> {
+        let limit = page_size(f.limit)?;
+        let filter = |q: &mut QueryBuilder<'_, Sqlite>| {
+            q.push(" FROM audit_events e WHERE e.org_id = ")
+                .push_bind(org_id.to_string());
+            if let Some(a) = &f.action {
+                q.push(" AND e.action = ").push_bind(a.clone());
+            }
+            if let Some(a) = &f.actor {
+                q.push(" AND e.actor = ").push_bind(a.clone());
+            }
+            if let Some(t) = &f.target {
+                q.push(" AND e.target = ").push_bind(t.clone());
+            }
+            if let Some(t) = ms(&f.from) {
+                q.push(" AND e.at >= ").push_bind(t);
+            }
+            if let Some(t) = ms(&f.to) {
+                q.push(" AND e.at <= ").push_bind(t);
+            }
+        };
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        filter(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT e.*");
+        filter(&mut q);
+        if let Some(c) = &f.cursor {
+            let (key, _) = decode_cursor(c)?;
+            q.push(" AND e.seq < ");
+            bind_key(&mut q, &key);
+        }
+        q.push(" ORDER BY e.seq DESC LIMIT ").push_bind(limit + 1);
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let mut items: Vec<AuditEvent> = rows.iter().map(audit_from).collect::<Result<_>>()?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|e| encode_cursor(&e.seq.into(), &e.id))
+        } else {
+            None
+        };
+        Ok(RowPage {
+            items,
+            total: total as u64,
+            next_cursor,
+        })
+    }
+
+    async fn active_session_ids(&self, org_id: &str, user_id: Option<&str>) -> Result<Vec<String>> {
+        let ids = match user_id {
+            Some(u) => sqlx::query_scalar(
+                "SELECT id FROM sessions WHERE org_id = ? AND user_id = ? AND status = 'active' \
+                 ORDER BY created_at",
+            )
+            .bind(org_id)
+            .bind(u)
+            .fetch_all(&self.pool)
+            .await?,
+            None => sqlx::query_scalar(
+                "SELECT id FROM sessions WHERE org_id = ? AND status = 'active' ORDER BY created_at",
+            )
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?,
+        };
+        Ok(ids)
+    }
+
+    async fn active_briefs(&self, org_id: &str) -> Result<Vec<ActiveBrief>> {
+        let rows = sqlx::query(
+            "SELECT user_id, token_hash, created_at, last_seen_at, remember_me FROM sessions \
+             WHERE org_id = ? AND status = 'active'",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ActiveBrief {
+                    user_id: r.try_get("user_id")?,
+                    token_hash: digest(r.try_get("token_hash")?)?,
+                    created_at: r.try_get("created_at")?,
+                    last_seen_at: r.try_get("last_seen_at")?,
+                    remember_me: r.try_get("remember_me")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn api_keys(&self, org_id: &str, now: i64) -> Result<Vec<ApiKeyInfo>> {
+        let rows = sqlx::query(&api_key_sql("ORDER BY k.created_at"))
+            .bind(day_start_hour(now))
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(api_key_from).collect()
+    }
+
+    async fn api_key(&self, org_id: &str, id: &str, now: i64) -> Result<Option<ApiKeyInfo>> {
+        let row = sqlx::query(&api_key_sql("AND k.id = ?"))
+            .bind(day_start_hour(now))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(api_key_from).transpose()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        org_id: &str,
+        id: &str,
+        actor: &str,
+        at: i64,
+    ) -> Result<Option<TokenHash>> {
+        let (_g, mut tx) = self.write().await?;
+        let row = sqlx::query(
+            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) \
+             WHERE id = ? AND org_id = ? RETURNING key_hash, name",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let name: String = row.try_get("name")?;
+        append(
+            &mut tx,
+            &Draft::new(org_id, at, actor, "api_key.revoked")
+                .target(id.to_string())
+                .data(serde_json::json!({ "name": name })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(digest(row.try_get("key_hash")?)?))
+    }
+
+    async fn changes(
+        &self,
+        org_id: &str,
+        after: i64,
+        limit: u32,
+        now: i64,
+    ) -> Result<Vec<ChangeRow>> {
+        // One read transaction: the rows are read in the same snapshot as the sequence.
+        let mut tx = self.pool.begin().await?;
+        let heads = sqlx::query(
+            "SELECT seq, entity, entity_id FROM changes WHERE org_id = ? AND seq > ? \
+             ORDER BY seq LIMIT ?",
+        )
+        .bind(org_id)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = heads.last() else {
+            return Ok(Vec::new());
+        };
+        let last: i64 = last.try_get("seq")?;
+        let window = |entity: &str, table_sql: &str| {
+            format!(
+                "{table_sql} IN (SELECT entity_id FROM changes WHERE org_id = ? AND seq > ? \
+                 AND seq <= ? AND entity = '{entity}')"
+            )
+        };
+        let mut data: HashMap<(Entity, String), ChangeData> = HashMap::new();
+        let mut present: HashMap<Entity, bool> = HashMap::new();
+        for h in &heads {
+            let e: String = h.try_get("entity")?;
+            if let Some(e) = Entity::parse(&e) {
+                present.insert(e, true);
+            }
+        }
+        for entity in present.keys().copied().collect::<Vec<_>>() {
+            let sql = match entity {
+                Entity::Session => window(
+                    "session",
+                    &format!(
+                        "SELECT {SESSION_COLS} FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.id"
+                    ),
+                ),
+                Entity::User => window(
+                    "user",
+                    &format!("SELECT {USER_COLS} FROM users u WHERE u.id"),
+                ),
+                Entity::Login => window("login", "SELECT a.* FROM login_attempts a WHERE a.id"),
+                Entity::Audit => window("audit", "SELECT e.* FROM audit_events e WHERE e.id"),
+                Entity::Policy => window("policy", "SELECT * FROM policies p WHERE p.org_id"),
+                Entity::ApiKey => format!(
+                    "SELECT k.*, COALESCE((SELECT SUM(requests) FROM api_key_usage g \
+                     WHERE g.key_id = k.id AND g.hour > {}), 0) AS requests_24h \
+                     FROM api_keys k WHERE k.id IN (SELECT entity_id FROM changes \
+                     WHERE org_id = ? AND seq > ? AND seq <= ? AND entity = 'api_key')",
+                    day_start_hour(now)
+                ),
+            };
+            let rows = sqlx::query(&sql)
+                .bind(org_id)
+                .bind(after)
+                .bind(last)
+                .fetch_all(&mut *tx)
+                .await?;
+            for r in &rows {
+                let (id, d) = match entity {
+                    Entity::Session => {
+                        let s = session_from(r)?;
+                        (s.id.clone(), ChangeData::Session(Box::new(s)))
+                    }
+                    Entity::User => {
+                        let u = admin_user_from(r)?;
+                        (u.id.clone(), ChangeData::User(Box::new(u)))
+                    }
+                    Entity::Login => {
+                        let a = attempt_from(r)?;
+                        (a.id.clone(), ChangeData::Login(Box::new(a)))
+                    }
+                    Entity::Audit => {
+                        let e = audit_from(r)?;
+                        (e.id.clone(), ChangeData::Audit(Box::new(e)))
+                    }
+                    Entity::Policy => (
+                        r.try_get("org_id")?,
+                        ChangeData::Policy(Box::new(policy_from(r)?)),
+                    ),
+                    Entity::ApiKey => {
+                        let k = api_key_from(r)?;
+                        (k.id.clone(), ChangeData::ApiKey(Box::new(k)))
+                    }
+                };
+                data.insert((entity, id), d);
+            }
+        }
+        let mut out = Vec::with_capacity(heads.len());
+        for h in &heads {
+            let entity: String = h.try_get("entity")?;
+            let Some(entity) = Entity::parse(&entity) else {
+                continue;
+            };
+            let id: String = h.try_get("entity_id")?;
+            if let Some(d) = data.remove(&(entity, id)) {
+                out.push(ChangeRow {
+                    seq: h.try_get("seq")?,
+                    entity,
+                    data: d,
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.subscribe()
+    }
+
+    async fn latest_seq(&self, org_id: &str) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes WHERE org_id = ?")
+            .bind(org_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    async fn set_password(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        password_hash: &str,
+        actor: &str,
+        at: i64,
+    ) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = ?, password_reset_required = FALSE \
+             WHERE id = ? AND org_id = ?",
+        )
+        .bind(password_hash)
+        .bind(user_id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        append(
+            &mut tx,
+            &Draft::new(org_id, at, actor, "user.password_changed").target(user_id.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn stored_answer(&self, org_id: &str, key: &str) -> Result<Option<StoredAnswer>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status, body FROM idempotency_keys WHERE org_id = ? AND key = ?",
+        )
+        .bind(org_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StoredAnswer {
+                request_hash: r.try_get("request_hash")?,
+                status: r.try_get::<i64, _>("status")? as u16,
+                body: r.try_get("body")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn store_answer(
+        &self,
+        org_id: &str,
+        key: &str,
+        user_id: &str,
+        a: &StoredAnswer,
+        at: i64,
+    ) -> Result<()> {
+        let (_g, mut tx) = self.write().await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO idempotency_keys (org_id, key, user_id, request_hash, status, \
+             body, created_at) VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(org_id)
+        .bind(key)
+        .bind(user_id)
+        .bind(&a.request_hash)
+        .bind(i64::from(a.status))
+        .bind(&a.body)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
