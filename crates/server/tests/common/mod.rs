@@ -148,6 +148,71 @@ impl Harness {
         )
     }
 
+    /// Any call: method, path, Bearer token, JSON body and extra headers.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(bearer);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Every row of the tables an admin call can change, as text (before/after checks).
+    pub async fn dump(&self) -> Vec<String> {
+        let db = self.db().await;
+        let mut out = Vec::new();
+        for table in [
+            "orgs",
+            "policies",
+            "users",
+            "sessions",
+            "login_attempts",
+            "api_keys",
+            "audit_events",
+            "changes",
+            "idempotency_keys",
+        ] {
+            let cols: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(&db)
+                    .await
+                    .unwrap();
+            let expr = cols
+                .iter()
+                .map(|c| format!("quote(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT {expr} FROM {table} ORDER BY rowid"))
+                    .fetch_all(&db)
+                    .await
+                    .unwrap_or_else(|e| panic!("{table}: {e}"));
+            out.extend(rows.into_iter().map(|r| format!("{table} {r}")));
+        }
+        db.close().await;
+        out
+    }
+
     /// Signs in from `ip` (through the trusted loopback proxy) with a desktop Chrome.
     pub async fn login_from(
         &self,
