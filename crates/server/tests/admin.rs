@@ -463,3 +463,33 @@ async fn the_sessions_list_filters_sorts_and_pages_stably() {
     let (status, _) = h.get("/v1/admin/sessions?sort=bogus", auditor).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn audit_verify_finds_an_edited_event() {
+    let w = world(Policy::default()).await;
+    let h = &w.h;
+    let auditor = w.token(Role::Auditor);
+    let (status, v) = h.get("/v1/admin/audit/verify", auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v["count"].as_i64().unwrap() > 5);
+    let db = h.db().await;
+    let victim: String =
+        sqlx::query_scalar("SELECT id FROM audit_events WHERE org_id = ? AND seq = 3")
+            .bind(&w.org.id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    sqlx::query("DROP TRIGGER audit_no_update")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_events SET reason = 'nothing to see' WHERE id = ?")
+        .bind(&victim)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (_, v) = h.get("/v1/admin/audit/verify", auditor).await;
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_bad"], victim);
+}
