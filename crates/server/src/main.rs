@@ -130,6 +130,17 @@ enum UserCmd {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Set a user's password (from SESSIONDESK_PASSWORD or standard input); clears a reset
+    /// an admin required when locking the account.
+    SetPassword {
+        #[command(flatten)]
+        db: DbArg,
+        /// Organisation slug or id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +236,21 @@ async fn main() -> anyhow::Result<()> {
             };
             store.create_user(&user, "cli").await?;
             println!("{}", user.id);
+            Ok(())
+        }
+        Command::User(UserCmd::SetPassword { db, org, username }) => {
+            let password = read_password()?;
+            let store = app::open_store(&db.db).await?;
+            let org = find_org(&*store, &org).await?;
+            let user = store
+                .find_user(&org.id, &username)
+                .await?
+                .with_context(|| format!("no user {username:?} in {}", org.slug))?;
+            let hash = Passwords::new()?.hash(&password).await?;
+            store
+                .set_password(&org.id, &user.id, &hash, "cli", SystemClock.now_ms())
+                .await?;
+            println!("password of {username} changed");
             Ok(())
         }
         Command::ApiKey(ApiKeyCmd::Create { db, org, name }) => {

@@ -98,6 +98,11 @@ async fn administer_with_the_cli_then_serve() {
         None,
     );
     assert!(!ok && err.contains("no password"), "{err}");
+    let set = |user: &'static str| ["user", "set-password", "--org", "acme", "--username", user];
+    let (ok, _, err) = run(&set("ghost"), &db, Some("pw\n"));
+    assert!(!ok && err.contains("no user"), "{err}");
+    let (ok, out, err) = run(&set("olivia"), &db, Some(&format!("{PASSWORD}\n")));
+    assert!(ok && out.contains("changed"), "{err}");
 
     let (ok, key, err) = run(
         &["api-key", "create", "--org", "acme", "--name", "gateway"],
