@@ -18,6 +18,16 @@ pub struct RowPage<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> From<RowPage<T>> for sessiondesk_protocol::Page<T> {
+    fn from(p: RowPage<T>) -> Self {
+        Self {
+            items: p.items,
+            next_cursor: p.next_cursor,
+            total: p.total,
+        }
+    }
+}
+
 /// A row of the change feed with the entity as it is now.
 #[derive(Debug, Clone)]
 pub struct ChangeRow {

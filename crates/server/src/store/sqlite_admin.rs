@@ -45,6 +45,22 @@ fn decode_cursor(c: &str) -> Result<(serde_json::Value, String)> {
     Ok((key, id))
 }
 
+/// A page from `limit + 1` fetched rows: the extra row only says that a next page exists,
+/// which starts after the page's last row.
+fn cut<T>(mut items: Vec<T>, limit: i64, total: i64, cursor: impl Fn(&T) -> String) -> RowPage<T> {
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(cursor)
+    } else {
+        None
+    };
+    RowPage {
+        items,
+        total: total as u64,
+        next_cursor,
+    }
+}
+
 fn bind_key(q: &mut QueryBuilder<'_, Sqlite>, key: &serde_json::Value) {
     match key {
         serde_json::Value::Number(n) => q.push_bind(n.as_i64().unwrap_or_default()),
@@ -319,20 +335,10 @@ impl AdminStore for SqliteStore {
         q.push(", s.id").push(dir(order));
         q.push(" LIMIT ").push_bind(limit + 1);
         let rows = q.build().fetch_all(&self.pool).await?;
-        let mut items: Vec<SessionRow> = rows.iter().map(session_from).collect::<Result<_>>()?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items
-                .last()
-                .map(|r| encode_cursor(&sort_value(r, sort), &r.id))
-        } else {
-            None
-        };
-        Ok(RowPage {
-            items,
-            total: total as u64,
-            next_cursor,
-        })
+        let items: Vec<SessionRow> = rows.iter().map(session_from).collect::<Result<_>>()?;
+        Ok(cut(items, limit, total, |r| {
+            encode_cursor(&sort_value(r, sort), &r.id)
+        }))
     }
 
     async fn list_users(&self, org_id: &str, f: &UserQuery) -> Result<RowPage<AdminUser>> {
@@ -368,20 +374,10 @@ impl AdminStore for SqliteStore {
         q.push(" ORDER BY u.username, u.id LIMIT ")
             .push_bind(limit + 1);
         let rows = q.build().fetch_all(&self.pool).await?;
-        let mut items: Vec<AdminUser> = rows.iter().map(admin_user_from).collect::<Result<_>>()?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items
-                .last()
-                .map(|u| encode_cursor(&u.username.clone().into(), &u.id))
-        } else {
-            None
-        };
-        Ok(RowPage {
-            items,
-            total: total as u64,
-            next_cursor,
-        })
+        let items: Vec<AdminUser> = rows.iter().map(admin_user_from).collect::<Result<_>>()?;
+        Ok(cut(items, limit, total, |u| {
+            encode_cursor(&u.username.clone().into(), &u.id)
+        }))
     }
 
     async fn admin_user(&self, org_id: &str, id: &str) -> Result<Option<AdminUser>> {
@@ -440,20 +436,10 @@ impl AdminStore for SqliteStore {
         q.push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
             .push_bind(limit + 1);
         let rows = q.build().fetch_all(&self.pool).await?;
-        let mut items: Vec<LoginAttempt> = rows.iter().map(attempt_from).collect::<Result<_>>()?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items
-                .last()
-                .map(|a| encode_cursor(&a.at.millis().into(), &a.id))
-        } else {
-            None
-        };
-        Ok(RowPage {
-            items,
-            total: total as u64,
-            next_cursor,
-        })
+        let items: Vec<LoginAttempt> = rows.iter().map(attempt_from).collect::<Result<_>>()?;
+        Ok(cut(items, limit, total, |a| {
+            encode_cursor(&a.at.millis().into(), &a.id)
+        }))
     }
 
     async fn list_audit(&self, org_id: &str, f: &AuditQuery) -> Result<RowPage<AuditEvent>> {
@@ -489,18 +475,10 @@ impl AdminStore for SqliteStore {
         }
         q.push(" ORDER BY e.seq DESC LIMIT ").push_bind(limit + 1);
         let rows = q.build().fetch_all(&self.pool).await?;
-        let mut items: Vec<AuditEvent> = rows.iter().map(audit_from).collect::<Result<_>>()?;
-        let next_cursor = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items.last().map(|e| encode_cursor(&e.seq.into(), &e.id))
-        } else {
-            None
-        };
-        Ok(RowPage {
-            items,
-            total: total as u64,
-            next_cursor,
-        })
+        let items: Vec<AuditEvent> = rows.iter().map(audit_from).collect::<Result<_>>()?;
+        Ok(cut(items, limit, total, |e| {
+            encode_cursor(&e.seq.into(), &e.id)
+        }))
     }
 
     async fn active_session_ids(&self, org_id: &str, user_id: Option<&str>) -> Result<Vec<String>> {

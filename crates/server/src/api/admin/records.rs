@@ -25,12 +25,9 @@ async fn logins(
     Query(q): Query<LoginQuery>,
 ) -> Result<axum::Json<Page<LoginAttempt>>> {
     let me = admin.may(Permission::Read)?;
-    let p = a.store.list_logins(&me.org_id, &q).await?;
-    Ok(axum::Json(Page {
-        items: p.items,
-        next_cursor: p.next_cursor,
-        total: p.total,
-    }))
+    Ok(axum::Json(
+        a.store.list_logins(&me.org_id, &q).await?.into(),
+    ))
 }
 
 async fn audit(
@@ -39,12 +36,7 @@ async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<axum::Json<Page<AuditEvent>>> {
     let me = admin.may(Permission::Read)?;
-    let p = a.store.list_audit(&me.org_id, &q).await?;
-    Ok(axum::Json(Page {
-        items: p.items,
-        next_cursor: p.next_cursor,
-        total: p.total,
-    }))
+    Ok(axum::Json(a.store.list_audit(&me.org_id, &q).await?.into()))
 }
 
 async fn verify(State(a): State<AppState>, admin: Admin) -> Result<axum::Json<AuditVerification>> {

@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use sessiondesk_protocol::Page;
 use sessiondesk_protocol::{
-    ActionRequest, AdminUser, LockRequest, Page, RevokeSessionsRequest, UserQuery,
+    ActionRequest, AdminUser, LockRequest, RevokeSessionsRequest, UserQuery,
 };
 
 use super::{idempotent, json, AppState};
@@ -32,12 +33,7 @@ async fn list(
     Query(q): Query<UserQuery>,
 ) -> Result<axum::Json<Page<AdminUser>>> {
     let me = admin.may(Permission::Read)?;
-    let page = a.store.list_users(&me.org_id, &q).await?;
-    Ok(axum::Json(Page {
-        items: page.items,
-        next_cursor: page.next_cursor,
-        total: page.total,
-    }))
+    Ok(axum::Json(a.store.list_users(&me.org_id, &q).await?.into()))
 }
 
 async fn one(
