@@ -43,6 +43,9 @@ pub const APT: &[(Purpose, &[&str])] = &[
     (
         Purpose::Test,
         &[
+            // The API fuzz step (schemathesis from PyPI, in a venv):
+            "python3",
+            "python3-venv",
             // The desktop console's build and its end-to-end tests (a real window over WebDriver):
             // "libwebkit2gtk-4.1-dev", "xvfb", "webkit2gtk-driver",
             // The console's keyring tests (Secret Service):

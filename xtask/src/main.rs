@@ -5,11 +5,13 @@
 //! - `test`: the CI gate (`.ci/run` calls `cargo xtask test` and nothing else).
 //! - `run`: builds the authority, seeds a demo database on first start and serves it.
 //! - `bench`: benchmarks (not tests); writes `bench/RESULTS.md`.
+//! - `fuzz`: only the API fuzz step of `test`.
 //!
 //! Every step prints `==> step` before it starts and the task stops at the first failure.
 
 mod bench;
 mod deps;
+mod fuzz;
 mod run;
 mod server;
 mod test;
@@ -36,6 +38,8 @@ enum Task {
     Test,
     /// Run the benchmarks and write bench/RESULTS.md.
     Bench(bench::Args),
+    /// Only the API fuzz step of `test` (schemathesis against a live authority).
+    Fuzz,
 }
 
 fn main() {
@@ -44,6 +48,7 @@ fn main() {
         Task::Run => run::run(),
         Task::Test => test::test(),
         Task::Bench(args) => bench::bench(&args),
+        Task::Fuzz => deps::ensure(deps::Purpose::Test).and_then(|()| fuzz::fuzz()),
     };
     if let Err(err) = result {
         eprintln!("xtask: error: {err:#}");

@@ -31,6 +31,9 @@ pub fn test() -> Result<()> {
             .env("SESSIONDESK_DATA_DIR", repo_root().join("data")),
     )?;
 
+    // Bad input never gets a 5xx or an answer outside the OpenAPI description.
+    crate::fuzz::fuzz()?;
+
     // Later steps go here, each behind its own `run_step`, in this order:
     // - the UI: `npm ci --prefix ui` (in deps), type check, lint, vitest;
     // - the TypeScript bindings drift check (if not already a cargo test);

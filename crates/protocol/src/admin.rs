@@ -61,6 +61,7 @@ pub struct SessionQuery {
     pub sort: Option<SessionSort>,
     pub order: Option<Order>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -74,6 +75,8 @@ pub struct UserQuery {
     pub q: Option<String>,
     pub role: Option<Role>,
     pub locked: Option<bool>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -89,6 +92,8 @@ pub struct LoginQuery {
     pub success: Option<bool>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -104,6 +109,8 @@ pub struct AuditQuery {
     pub target: Option<String>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -133,8 +140,10 @@ pub struct AdminUser {
 #[serde(default, deny_unknown_fields)]
 pub struct ActionRequest {
     /// Required when the org's policy says `require_reason`.
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
     /// A help-desk ticket reference.
+    #[schema(max_length = 1000)]
     pub ticket: Option<String>,
 }
 
@@ -142,7 +151,9 @@ pub struct ActionRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RevokeSessionsRequest {
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
+    #[schema(max_length = 1000)]
     pub ticket: Option<String>,
     /// Only these of the user's sessions; all when absent.
     pub session_ids: Option<Vec<String>>,
@@ -152,7 +163,9 @@ pub struct RevokeSessionsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LockRequest {
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
+    #[schema(max_length = 1000)]
     pub ticket: Option<String>,
     /// The next sign-in answers 403 `password_reset_required` until the password changes.
     pub require_password_reset: bool,
@@ -165,6 +178,7 @@ pub struct ActionReceipt {
     pub action: String,
     pub ended: usize,
     pub receipts: Vec<RevocationReceipt>,
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
     pub ticket: Option<String>,
 }
@@ -200,6 +214,7 @@ pub struct ApiKeyInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiKey {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 
@@ -207,8 +222,10 @@ pub struct NewApiKey {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreatedApiKey {
     pub key: ApiKeyInfo,
+    /// `null` when this is a replay for the same `Idempotency-Key`: the secret is never
+    /// stored, so only the first answer has it.
     #[serde(serialize_with = "crate::Secret::serialize_exposed")]
-    #[schema(value_type = String)]
+    #[schema(value_type = Option<String>)]
     pub secret: crate::Secret,
 }
 
@@ -278,7 +295,9 @@ pub struct ChangePage {
 #[into_params(parameter_in = Query)]
 pub struct ChangeQuery {
     /// Changes after this sequence number (0 for everything).
+    #[param(minimum = 0)]
     pub after: i64,
     /// 1 to 10000 (default 1000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
 }

@@ -23,7 +23,9 @@ pub struct DeviceClaim {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The organisation's slug.
+    #[schema(min_length = 1, max_length = 256)]
     pub org: String,
+    #[schema(min_length = 1, max_length = 256)]
     pub username: String,
     #[schema(value_type = String, format = Password)]
     pub password: Secret,

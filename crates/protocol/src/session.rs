@@ -264,18 +264,25 @@ impl OnLimit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Policy {
     /// Most active sessions a user may have; `None` is unlimited.
+    #[schema(minimum = 1, maximum = 10000)]
     pub max_sessions: Option<u32>,
     pub on_limit: OnLimit,
+    #[schema(minimum = 60, maximum = 315360000)]
     pub idle_timeout_s: Option<u64>,
+    #[schema(minimum = 60, maximum = 315360000)]
     pub absolute_timeout_s: Option<u64>,
     pub remember_me_allowed: bool,
     /// Lifetime of a remember-me session (replaces the absolute timeout; no idle timeout).
+    #[schema(minimum = 60, maximum = 315360000)]
     pub remember_me_timeout_s: Option<u64>,
     /// Admin actions need a reason.
     pub require_reason: bool,
     /// Failed logins within `lockout_window_s` that lock the account temporarily.
+    #[schema(maximum = 1000)]
     pub lockout_threshold: u32,
+    #[schema(minimum = 60, maximum = 315360000)]
     pub lockout_window_s: u64,
+    #[schema(minimum = 60, maximum = 315360000)]
     pub lockout_duration_s: u64,
 }
 

@@ -17,6 +17,7 @@ pub mod expiry;
 pub mod ids;
 pub mod keys;
 pub mod live;
+pub mod metrics;
 pub mod password;
 pub mod policies;
 pub mod ratelimit;

@@ -73,6 +73,9 @@ enum Command {
     /// Manage resource-server API keys.
     #[command(name = "api-key", subcommand)]
     ApiKey(ApiKeyCmd),
+    /// Print the OpenAPI 3.1 description of the HTTP API (the committed copy is
+    /// `crates/server/openapi.json`).
+    Openapi,
 }
 
 #[derive(Args)]
@@ -192,6 +195,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed(args) => seed_cmd(args).await,
+        Command::Openapi => {
+            print!("{}", sessiondesk_server::api::openapi_text());
+            Ok(())
+        }
         Command::Org(OrgCmd::Create { db, slug, name }) => {
             let store = app::open_store(&db.db).await?;
             let now = SystemClock.now_ms();

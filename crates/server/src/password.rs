@@ -65,6 +65,11 @@ impl Passwords {
         })
     }
 
+    /// Hashes being computed now.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::Acquire)
+    }
+
     /// The most hashes that ever ran at once.
     pub fn peak_concurrency(&self) -> usize {
         self.peak.load(Ordering::Acquire)

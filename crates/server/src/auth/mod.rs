@@ -47,6 +47,7 @@ pub struct Authority {
     pub stopping: tokio::sync::watch::Sender<bool>,
     /// Serialises calls that carry the same Idempotency-Key.
     pub idempotency: crate::stripes::Stripes,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl Authority {
@@ -71,6 +72,7 @@ impl Authority {
             limiter,
             failures: Failures::default(),
             idempotency: crate::stripes::Stripes::new(64),
+            metrics: Default::default(),
             stopping: tokio::sync::watch::channel(false).0,
         };
         for (org, policy) in auth.store.policies().await? {

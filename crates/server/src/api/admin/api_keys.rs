@@ -3,26 +3,35 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{delete, get};
-use axum::Router;
-use sessiondesk_protocol::{ApiKeyInfo, CreatedApiKey, NewApiKey, Timestamp};
+use sessiondesk_protocol::{ApiKeyInfo, CreatedApiKey, NewApiKey, Problem, Timestamp};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{idempotent, json, AppState};
 use crate::api::extract::{Admin, IdempotencyKey, Json, Path};
 use crate::error::{Error, Result};
 use crate::roles::Permission;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/api-keys", get(list).post(create))
-        .route("/v1/admin/api-keys/{id}", delete(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
 }
 
+/// The org's API keys with their use: last used and requests in the last 24 hours.
+#[utoipa::path(get, path = "/v1/admin/api-keys", tag = "admin", security(("session_token" = [])),
+    responses((status = 200, body = Vec<ApiKeyInfo>)))]
 async fn list(State(a): State<AppState>, admin: Admin) -> Result<axum::Json<Vec<ApiKeyInfo>>> {
     let me = admin.may(Permission::ManageApiKeys)?;
     Ok(axum::Json(a.store.api_keys(&me.org_id, a.now()).await?))
 }
 
+/// Create a key for a resource server. The secret is in this answer only.
+#[utoipa::path(post, path = "/v1/admin/api-keys", tag = "admin", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = NewApiKey,
+    responses((status = 201, body = CreatedApiKey),
+        (status = 422, description = "`validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn create(
     State(a): State<AppState>,
     admin: Admin,
@@ -55,6 +64,12 @@ async fn create(
     .await
 }
 
+/// Revoke a key: its next introspection call is refused.
+#[utoipa::path(delete, path = "/v1/admin/api-keys/{id}", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "API key id (`key_...`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    responses((status = 200, body = ApiKeyInfo),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn revoke(
     State(a): State<AppState>,
     admin: Admin,

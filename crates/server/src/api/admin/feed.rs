@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
-use axum::Router;
 use futures::{Stream, StreamExt};
-use sessiondesk_protocol::{Change, ChangePage, ChangeQuery, Policy};
+use sessiondesk_protocol::{Change, ChangePage, ChangeQuery, Policy, Problem};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use crate::api::extract::{Admin, Query};
@@ -19,12 +19,18 @@ use crate::store::ChangeData;
 const DEFAULT_LIMIT: u32 = 1000;
 const MAX_LIMIT: u32 = 10_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/changes", get(changes))
-        .route("/v1/admin/events", get(events))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(changes))
+        .routes(routes!(events))
 }
 
+/// Every row that changed after a sequence number, in order: the console's sync.
+#[utoipa::path(get, path = "/v1/admin/changes", tag = "admin", security(("session_token" = [])),
+    params(ChangeQuery),
+    responses((status = 200, body = ChangePage),
+        (status = 400, description = "`bad_request`: a malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: limit or after out of range", body = Problem, content_type = "application/problem+json")))]
 async fn changes(
     State(a): State<AppState>,
     admin: Admin,
@@ -74,6 +80,8 @@ async fn changes(
 
 /// One `change` event (id and data: the org's latest sequence number) each time the org's
 /// sequence moves, the first at once; the console then reads `changes?after=`.
+#[utoipa::path(get, path = "/v1/admin/events", tag = "admin", security(("session_token" = [])),
+    responses((status = 200, description = "Server-Sent Events: `event: change`, `id` and `data` the latest sequence number", content_type = "text/event-stream", body = String)))]
 async fn events(
     State(a): State<AppState>,
     admin: Admin,

@@ -12,16 +12,16 @@ use std::future::Future;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::AppState;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::store::StoredAnswer;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(sessions::router())
         .merge(users::router())
         .merge(records::router())

@@ -3,27 +3,33 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
-use sessiondesk_protocol::{Policy, PolicyPreview};
+use sessiondesk_protocol::{Policy, PolicyPreview, Problem};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{idempotent, json, AppState};
 use crate::api::extract::{Admin, IdempotencyKey, Json};
 use crate::error::Result;
 use crate::roles::Permission;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/policy", get(read).put(save))
-        .route("/v1/admin/policy/preview", post(preview))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(read, save))
+        .routes(routes!(preview))
 }
 
 /// Every admin role reads the policy: the console needs `require_reason` to ask for one.
+#[utoipa::path(get, path = "/v1/admin/policy", tag = "admin", security(("session_token" = [])),
+    responses((status = 200, body = Policy)))]
 async fn read(State(a): State<AppState>, admin: Admin) -> Result<axum::Json<Policy>> {
     let me = admin.may(Permission::Read)?;
     Ok(axum::Json((*a.policies.get(&me.org_id)).clone()))
 }
 
+/// How many sessions a policy would end, and why, without saving it.
+#[utoipa::path(post, path = "/v1/admin/policy/preview", tag = "admin", security(("session_token" = [])),
+    request_body = Policy,
+    responses((status = 200, body = PolicyPreview), (status = 422, description = "`validation_failed`: a value out of range", body = Problem, content_type = "application/problem+json")))]
 async fn preview(
     State(a): State<AppState>,
     admin: Admin,
@@ -33,6 +39,12 @@ async fn preview(
     Ok(axum::Json(a.preview_policy(&me.org_id, &policy).await?))
 }
 
+/// Save the policy; it applies to new and existing sessions at once.
+#[utoipa::path(put, path = "/v1/admin/policy", tag = "admin", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = Policy,
+    responses((status = 200, body = Policy),
+        (status = 422, description = "`validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn save(
     State(a): State<AppState>,
     admin: Admin,

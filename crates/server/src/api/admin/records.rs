@@ -1,24 +1,28 @@
 //! Read-only records: login history and the audit trail with its chain check.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::Router;
 use sessiondesk_protocol::{
-    AuditEvent, AuditQuery, AuditVerification, LoginAttempt, LoginQuery, Page,
+    AuditEvent, AuditQuery, AuditVerification, LoginAttempt, LoginQuery, Page, Problem,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use crate::api::extract::{Admin, Query};
 use crate::error::Result;
 use crate::roles::Permission;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/logins", get(logins))
-        .route("/v1/admin/audit", get(audit))
-        .route("/v1/admin/audit/verify", get(verify))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(logins))
+        .routes(routes!(audit))
+        .routes(routes!(verify))
 }
 
+/// Login history: every attempt, success or failure and why, with place and device.
+#[utoipa::path(get, path = "/v1/admin/logins", tag = "admin", security(("session_token" = [])),
+    params(LoginQuery),
+    responses((status = 200, body = Page<LoginAttempt>), (status = 400, description = "`bad_request`: a malformed parameter", body = Problem, content_type = "application/problem+json")))]
 async fn logins(
     State(a): State<AppState>,
     admin: Admin,
@@ -30,6 +34,10 @@ async fn logins(
     ))
 }
 
+/// The audit trail, newest first.
+#[utoipa::path(get, path = "/v1/admin/audit", tag = "admin", security(("session_token" = [])),
+    params(AuditQuery),
+    responses((status = 200, body = Page<AuditEvent>), (status = 400, description = "`bad_request`: a malformed parameter", body = Problem, content_type = "application/problem+json")))]
 async fn audit(
     State(a): State<AppState>,
     admin: Admin,
@@ -39,6 +47,9 @@ async fn audit(
     Ok(axum::Json(a.store.list_audit(&me.org_id, &q).await?.into()))
 }
 
+/// Checks the org's hash chain and names the first event that does not match.
+#[utoipa::path(get, path = "/v1/admin/audit/verify", tag = "admin", security(("session_token" = [])),
+    responses((status = 200, body = AuditVerification)))]
 async fn verify(State(a): State<AppState>, admin: Admin) -> Result<axum::Json<AuditVerification>> {
     let me = admin.may(Permission::Read)?;
     Ok(axum::Json(a.store.verify_audit(&me.org_id).await?))

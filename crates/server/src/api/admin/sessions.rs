@@ -3,23 +3,27 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
-use sessiondesk_protocol::{ActionRequest, Page, Session, SessionQuery};
+use sessiondesk_protocol::{ActionReceipt, ActionRequest, Page, Problem, Session, SessionQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{idempotent, json, AppState};
 use crate::api::extract::{Admin, IdempotencyKey, Json, Path, Query};
 use crate::error::{Error, Result};
 use crate::roles::Permission;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/sessions", get(list))
-        .route("/v1/admin/sessions/revoke-all", post(revoke_all))
-        .route("/v1/admin/sessions/{id}", get(one))
-        .route("/v1/admin/sessions/{id}/revoke", post(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(revoke_all))
+        .routes(routes!(one))
+        .routes(routes!(revoke))
 }
 
+/// The org's sessions, filtered and sorted, one page at a time.
+#[utoipa::path(get, path = "/v1/admin/sessions", tag = "admin", security(("session_token" = [])),
+    params(SessionQuery),
+    responses((status = 200, body = Page<Session>), (status = 400, description = "`bad_request`: a malformed parameter", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(a): State<AppState>,
     admin: Admin,
@@ -44,6 +48,10 @@ async fn list(
     }))
 }
 
+/// Everything the details pane shows: device, place, activity and risk evidence.
+#[utoipa::path(get, path = "/v1/admin/sessions/{id}", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "Session id (`ses_...`)")),
+    responses((status = 200, body = Session), (status = 404, description = "`not_found`, also for another org's session", body = Problem, content_type = "application/problem+json")))]
 async fn one(
     State(a): State<AppState>,
     admin: Admin,
@@ -61,6 +69,13 @@ async fn one(
     Ok(axum::Json(s))
 }
 
+/// End one session.
+#[utoipa::path(post, path = "/v1/admin/sessions/{id}/revoke", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "Session id (`ses_...`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = ActionRequest,
+    responses((status = 200, description = "Receipt with the session's `revoked_at`", body = ActionReceipt),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required`, `validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn revoke(
     State(a): State<AppState>,
     admin: Admin,
@@ -79,6 +94,12 @@ async fn revoke(
     .await
 }
 
+/// End every session of the org but the caller's.
+#[utoipa::path(post, path = "/v1/admin/sessions/revoke-all", tag = "admin", security(("session_token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = ActionRequest,
+    responses((status = 200, description = "How many ended, each with its receipt", body = ActionReceipt),
+        (status = 422, description = "`reason_required`, `validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn revoke_all(
     State(a): State<AppState>,
     admin: Admin,

@@ -3,30 +3,31 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
-use sessiondesk_protocol::Page;
 use sessiondesk_protocol::{
-    ActionRequest, AdminUser, LockRequest, RevokeSessionsRequest, UserQuery,
+    ActionReceipt, ActionRequest, AdminUser, LockRequest, Page, Problem, RevokeSessionsRequest,
+    UserQuery,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{idempotent, json, AppState};
 use crate::api::extract::{Admin, IdempotencyKey, Json, Path, Query};
 use crate::error::{Error, Result};
 use crate::roles::Permission;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/users", get(list))
-        .route("/v1/admin/users/{id}", get(one))
-        .route(
-            "/v1/admin/users/{id}/revoke-sessions",
-            post(revoke_sessions),
-        )
-        .route("/v1/admin/users/{id}/lock", post(lock))
-        .route("/v1/admin/users/{id}/unlock", post(unlock))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(one))
+        .routes(routes!(revoke_sessions))
+        .routes(routes!(lock))
+        .routes(routes!(unlock))
 }
 
+/// The org's users with their active session count and last activity.
+#[utoipa::path(get, path = "/v1/admin/users", tag = "admin", security(("session_token" = [])),
+    params(UserQuery),
+    responses((status = 200, body = Page<AdminUser>), (status = 400, description = "`bad_request`: a malformed parameter", body = Problem, content_type = "application/problem+json")))]
 async fn list(
     State(a): State<AppState>,
     admin: Admin,
@@ -36,6 +37,10 @@ async fn list(
     Ok(axum::Json(a.store.list_users(&me.org_id, &q).await?.into()))
 }
 
+/// One user.
+#[utoipa::path(get, path = "/v1/admin/users/{id}", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "User id (`usr_...`)")),
+    responses((status = 200, body = AdminUser), (status = 404, description = "`not_found`, also for another org's user", body = Problem, content_type = "application/problem+json")))]
 async fn one(
     State(a): State<AppState>,
     admin: Admin,
@@ -49,6 +54,13 @@ async fn one(
         .ok_or(Error::NotFound)
 }
 
+/// Log a user out everywhere, or end the listed sessions of theirs.
+#[utoipa::path(post, path = "/v1/admin/users/{id}/revoke-sessions", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "User id (`usr_...`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = RevokeSessionsRequest,
+    responses((status = 200, description = "Receipt per ended session", body = ActionReceipt),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required`, `validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn revoke_sessions(
     State(a): State<AppState>,
     admin: Admin,
@@ -67,6 +79,13 @@ async fn revoke_sessions(
     .await
 }
 
+/// Lock an account: ends every session and blocks sign-in until unlocked.
+#[utoipa::path(post, path = "/v1/admin/users/{id}/lock", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "User id (`usr_...`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = LockRequest,
+    responses((status = 200, description = "Receipt per ended session", body = ActionReceipt),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required`, `validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn lock(
     State(a): State<AppState>,
     admin: Admin,
@@ -82,6 +101,13 @@ async fn lock(
     .await
 }
 
+/// Unlock an account (an admin lock or a temporary one after failed sign-ins).
+#[utoipa::path(post, path = "/v1/admin/users/{id}/unlock", tag = "admin", security(("session_token" = [])),
+    params(("id" = String, Path, description = "User id (`usr_...`)"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer for the same key; runs the action once")),
+    request_body = ActionRequest,
+    responses((status = 200, body = ActionReceipt),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required`, `validation_failed` or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")))]
 async fn unlock(
     State(a): State<AppState>,
     admin: Admin,
