@@ -53,13 +53,20 @@ pub struct ResumeRequest {
     pub end_session_ids: Option<Vec<String>>,
 }
 
-/// One page of a list: `{items, next_cursor, total}`. `next_cursor` is absent on the last
-/// page; `total` counts every row that matches, not only this page's.
+/// One page of a list: `{items, next_cursor, total, total_exact}`. `next_cursor` is absent
+/// on the last page; `total` counts the rows that match, not only this page's, exactly up
+/// to 10,000: past that it is 10,000 and `total_exact` is false.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
     pub total: u64,
+    #[serde(default = "exact")]
+    pub total_exact: bool,
+}
+
+fn exact() -> bool {
+    true
 }
 
 impl<T> Page<T> {
@@ -70,6 +77,7 @@ impl<T> Page<T> {
             items,
             next_cursor: None,
             total,
+            total_exact: true,
         }
     }
 }

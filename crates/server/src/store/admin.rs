@@ -15,6 +15,7 @@ use crate::error::Result;
 pub struct RowPage<T> {
     pub items: Vec<T>,
     pub total: u64,
+    pub total_exact: bool,
     pub next_cursor: Option<String>,
 }
 
@@ -24,6 +25,7 @@ impl<T> From<RowPage<T>> for sessiondesk_protocol::Page<T> {
             items: p.items,
             next_cursor: p.next_cursor,
             total: p.total,
+            total_exact: p.total_exact,
         }
     }
 }
@@ -66,7 +68,13 @@ pub struct StoredAnswer {
 
 #[async_trait]
 pub trait AdminStore: Send + Sync {
-    async fn list_sessions(&self, org_id: &str, q: &SessionQuery) -> Result<RowPage<SessionRow>>;
+    /// `now` decides the `stale` risk flag, which is not stored.
+    async fn list_sessions(
+        &self,
+        org_id: &str,
+        q: &SessionQuery,
+        now: i64,
+    ) -> Result<RowPage<SessionRow>>;
     async fn list_users(&self, org_id: &str, q: &UserQuery) -> Result<RowPage<AdminUser>>;
     async fn admin_user(&self, org_id: &str, id: &str) -> Result<Option<AdminUser>>;
     async fn list_logins(&self, org_id: &str, q: &LoginQuery) -> Result<RowPage<LoginAttempt>>;

@@ -47,6 +47,23 @@ fn decode_cursor(c: &str) -> Result<(serde_json::Value, String)> {
 
 /// A page from `limit + 1` fetched rows: the extra row only says that a next page exists,
 /// which starts after the page's last row.
+/// Lists count matching rows exactly up to this many; past it `total` is this number and
+/// `total_exact` false (shown as "10,000+"), so a first page over a million rows costs
+/// about what the page costs.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// `SELECT COUNT(*)` over at most [`COUNT_CAP`] + 1 rows of `filter` (which pushes
+/// ` FROM ... WHERE ...`).
+async fn capped_count(
+    pool: &sqlx::SqlitePool,
+    filter: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
+) -> Result<i64> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1");
+    filter(&mut q);
+    q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
+    Ok(q.build_query_scalar().fetch_one(pool).await?)
+}
+
 fn cut<T>(mut items: Vec<T>, limit: i64, total: i64, cursor: impl Fn(&T) -> String) -> RowPage<T> {
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -56,7 +73,8 @@ fn cut<T>(mut items: Vec<T>, limit: i64, total: i64, cursor: impl Fn(&T) -> Stri
     };
     RowPage {
         items,
-        total: total as u64,
+        total: total.min(COUNT_CAP) as u64,
+        total_exact: total <= COUNT_CAP,
         next_cursor,
     }
 }
@@ -109,9 +127,8 @@ fn push_in(q: &mut QueryBuilder<'_, Sqlite>, col: &str, values: &[String]) {
     q.push(")");
 }
 
+/// The session columns of a text search (the `sessions_text` index holds the same).
 const SESSION_TEXT: &[&str] = &[
-    "u.name",
-    "u.username",
     "s.ip",
     "s.city",
     "s.region",
@@ -123,15 +140,64 @@ const SESSION_TEXT: &[&str] = &[
     "s.app_name",
 ];
 
-fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQuery) {
-    q.push(" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.org_id = ");
+/// Most users one sessions query may name.
+const MAX_USER_IDS: usize = 1000;
+
+/// `"text"` as an FTS5 phrase (a substring, for the trigram tokenizer).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// `AND s.rowid IN (...)`: sessions whose device, place, IP or app holds the text (the
+/// trigram index; row by row under three characters), whose user's name, username or
+/// email holds it, or whose country's name does ("germ" finds `DE`).
+fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str) {
+    q.push(" AND s.rowid IN (");
+    if text.chars().count() >= 3 {
+        q.push("SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
+            .push_bind(fts_phrase(text));
+    } else {
+        q.push("SELECT s.rowid FROM sessions s WHERE s.org_id = ")
+            .push_bind(org_id.to_string());
+        push_text(q, text, SESSION_TEXT);
+    }
+    q.push(" UNION ALL SELECT rowid FROM sessions WHERE user_id IN (SELECT u.id FROM users u WHERE u.org_id = ")
+        .push_bind(org_id.to_string());
+    push_text(q, text, &["u.name", "u.username", "u.email"]);
+    q.push(")");
+    let codes = crate::countries::matching(text);
+    if !codes.is_empty() {
+        q.push(" UNION ALL SELECT rowid FROM sessions WHERE org_id = ")
+            .push_bind(org_id.to_string());
+        push_in(
+            q,
+            "country_code",
+            &codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        );
+    }
+    q.push(")");
+}
+
+fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQuery, now: i64) {
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    // With a text search or named users the rows come from those lookups; a unary `+`
+    // keeps SQLite from walking the whole org's index instead (without statistics it
+    // cannot know the lookups are smaller).
+    let narrow = if text.is_some() || !f.user_id.is_empty() {
+        "+"
+    } else {
+        ""
+    };
+    q.push(format!(
+        " FROM sessions s JOIN users u ON u.id = s.user_id WHERE {narrow}s.org_id = "
+    ));
     q.push_bind(org_id.to_string());
     match f.status.unwrap_or_default() {
         StatusFilter::Active => {
-            q.push(" AND s.status = 'active'");
+            q.push(format!(" AND {narrow}s.status = 'active'"));
         }
         StatusFilter::Ended => {
-            q.push(" AND s.status = 'ended'");
+            q.push(format!(" AND {narrow}s.status = 'ended'"));
         }
         StatusFilter::All => {}
     }
@@ -148,7 +214,11 @@ fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQue
         q.push(" AND s.country_code = ")
             .push_bind(c.to_ascii_uppercase());
     }
-    if let Some(flag) = &f.risk {
+    if f.risk.as_deref() == Some("stale") {
+        // Computed when a session is shown, not stored: active and older than 30 days.
+        q.push(" AND s.status = 'active' AND s.created_at < ")
+            .push_bind(now - crate::risk::STALE_AFTER_MS);
+    } else if let Some(flag) = &f.risk {
         q.push(
             " AND EXISTS (SELECT 1 FROM json_each(s.risk, '$.flags') \
              WHERE json_extract(value, '$.kind') = ",
@@ -168,8 +238,8 @@ fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQue
     if let Some(t) = ms(&f.active_to) {
         q.push(" AND s.last_seen_at <= ").push_bind(t);
     }
-    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        push_text(q, text, SESSION_TEXT);
+    if let Some(text) = text {
+        push_session_text(q, org_id, text);
     }
 }
 
@@ -316,17 +386,25 @@ fn day_start_hour(now: i64) -> i64 {
 
 #[async_trait]
 impl AdminStore for SqliteStore {
-    async fn list_sessions(&self, org_id: &str, f: &SessionQuery) -> Result<RowPage<SessionRow>> {
+    async fn list_sessions(
+        &self,
+        org_id: &str,
+        f: &SessionQuery,
+        now: i64,
+    ) -> Result<RowPage<SessionRow>> {
         let limit = page_size(f.limit)?;
+        if f.user_id.len() > MAX_USER_IDS {
+            return Err(Error::Unprocessable(format!(
+                "at most {MAX_USER_IDS} user_id values"
+            )));
+        }
         let sort = f.sort.unwrap_or_default();
         let order = f.order.unwrap_or_default();
         let col = session_sort_col(sort);
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        session_filter(&mut count, org_id, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = capped_count(&self.pool, |q| session_filter(q, org_id, f, now)).await?;
 
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLS}"));
-        session_filter(&mut q, org_id, f);
+        session_filter(&mut q, org_id, f, now);
         if let Some(c) = &f.cursor {
             let (key, id) = decode_cursor(c)?;
             push_after(&mut q, col, "s.id", order, &key, &id);
@@ -362,9 +440,7 @@ impl AdminStore for SqliteStore {
                 push_text(q, text, &["u.name", "u.username", "u.email"]);
             }
         };
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        filter(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = capped_count(&self.pool, filter).await?;
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLS}"));
         filter(&mut q);
         if let Some(c) = &f.cursor {
@@ -424,9 +500,7 @@ impl AdminStore for SqliteStore {
                 );
             }
         };
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        filter(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = capped_count(&self.pool, filter).await?;
         let mut q = QueryBuilder::<Sqlite>::new("SELECT a.*");
         filter(&mut q);
         if let Some(c) = &f.cursor {
@@ -463,9 +537,7 @@ impl AdminStore for SqliteStore {
                 q.push(" AND e.at <= ").push_bind(t);
             }
         };
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        filter(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = capped_count(&self.pool, filter).await?;
         let mut q = QueryBuilder::<Sqlite>::new("SELECT e.*");
         filter(&mut q);
         if let Some(c) = &f.cursor {

@@ -17,6 +17,7 @@ use sessiondesk_server::password::Passwords;
 use sessiondesk_server::store::{Org, Store, User};
 
 pub const PASSWORD: &str = "correct horse battery staple";
+pub const DEMO_PASSWORD: &str = "sessiondesk-demo";
 /// 2026-11-01T00:00:00Z
 pub const T0: i64 = 1_793_491_200_000;
 
@@ -40,7 +41,30 @@ impl Harness {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config), passwords: Passwords) -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), tweak, passwords).await
+    }
+
+    /// An authority over the demo data (`seed --demo`, seed 1), loaded at the test clock's
+    /// start. Its users' password is [`DEMO_PASSWORD`].
+    pub async fn start_demo() -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("authority.db").display());
+        let store = app::open_store(&url).await.unwrap();
+        let mut config = Config::new(url, ([127, 0, 0, 1], 0).into());
+        config.data_dir = Some(data_dir());
+        let enricher = app::load_enricher(&config).unwrap();
+        sessiondesk_server::seed::demo(&*store, &enricher, 1, T0)
+            .await
+            .unwrap();
+        drop(store);
+        Self::start_in(dir, |_| {}, cheap()).await
+    }
+
+    async fn start_in(
+        dir: tempfile::TempDir,
+        tweak: impl FnOnce(&mut Config),
+        passwords: Passwords,
+    ) -> Self {
         let db_path = dir.path().join("authority.db");
         let mut config = Config::new(
             format!("sqlite:{}", db_path.display()),

@@ -30,7 +30,7 @@ async fn list(
     Query(q): Query<SessionQuery>,
 ) -> Result<axum::Json<Page<Session>>> {
     let me = admin.may(Permission::Read)?;
-    let page = a.store.list_sessions(&me.org_id, &q).await?;
+    let page = a.store.list_sessions(&me.org_id, &q, a.now()).await?;
     let policy = a.policies.get(&me.org_id);
     let now = a.now();
     Ok(axum::Json(Page {
@@ -45,6 +45,7 @@ async fn list(
             .collect(),
         next_cursor: page.next_cursor,
         total: page.total,
+        total_exact: page.total_exact,
     }))
 }
 
