@@ -6,6 +6,8 @@
 //! (b) Login: `argon2-rate` measures raw Argon2id hashes/s on all cores, then `loadgen` logs in
 //!     against the real authority; ratio logins/s ÷ hashes/s.
 //! (c) Memory: the authority's VmRSS right after start-up and after the introspection run.
+//! (d) Admin API: `admin-api` reads the first page of the sessions list for five filter
+//!     mixes (p95 each), then exports the whole change feed (rows/s).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ const BENCH_PASSWORD: &str = "bench-password";
 const TARGET_INTROSPECT_RATIO: f64 = 0.7;
 const TARGET_INTROSPECT_P99_US: u64 = 2000;
 const TARGET_LOGIN_RATIO: f64 = 0.9;
+const TARGET_LIST_P95_MS: f64 = 50.0;
+const TARGET_FEED_ROWS_PER_SEC: f64 = 100_000.0;
 /// Below this fraction of `"active":true` answers the introspection run measured the wrong thing.
 const MIN_ACTIVE_FRACTION: f64 = 0.99;
 
@@ -124,6 +128,8 @@ struct Report {
     db_bytes: Option<u64>,
     rss_start_kib: Option<u64>,
     rss_after_kib: Option<u64>,
+    /// `admin-api`'s JSON line.
+    admin: Option<serde_json::Value>,
     failures: Vec<String>,
 }
 
@@ -132,6 +138,7 @@ struct Bins {
     loadgen: PathBuf,
     trivial: PathBuf,
     argon2: PathBuf,
+    admin_api: PathBuf,
 }
 
 pub fn bench(args: &Args) -> Result<()> {
@@ -153,6 +160,7 @@ pub fn bench(args: &Args) -> Result<()> {
         loadgen: built_binary("release", "loadgen")?,
         trivial: built_binary("release", "trivial-server")?,
         argon2: built_binary("release", "argon2-rate")?,
+        admin_api: built_binary("release", "admin-api")?,
     };
     let machine = machine_description();
     let out = repo_root().join("bench").join("out");
@@ -360,6 +368,26 @@ fn real_runs(
     match capture_json_line(&mut cmd).and_then(|l| Load::parse(&l)) {
         Ok(load) => report.login = Some(load),
         Err(err) => report.failures.push(format!("login: {err:#}")),
+    }
+
+    let mut cmd = Command::new(&bins.admin_api);
+    cmd.args(["--url", &server.url(), "--org", BENCH_ORG])
+        .args(["--password", BENCH_PASSWORD])
+        .args([
+            "--requests",
+            if settings.sessions < 1_000_000 {
+                "20"
+            } else {
+                "100"
+            },
+        ]);
+    step(&format!(
+        "admin API on sessiondesk-server: {}",
+        describe(&cmd)
+    ));
+    match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
+        Ok(v) => report.admin = Some(v),
+        Err(err) => report.failures.push(format!("admin API: {err:#}")),
     }
 
     if let Some(status) = server.stop() {
@@ -637,6 +665,8 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
         let _ = writeln!(o, "Logins not measured in this run.\n");
     }
 
+    render_admin(&mut o, s, r);
+
     let _ = writeln!(o, "### (c) Memory and set-up\n");
     if r.seed_secs.is_none() && r.rss_start_kib.is_none() {
         let _ = writeln!(o, "Not measured in this run.");
@@ -660,6 +690,50 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
         );
     }
     o
+}
+
+fn render_admin(o: &mut String, s: &Settings, r: &Report) {
+    let _ = writeln!(o, "### (d) Admin API: sessions list and change feed\n");
+    let Some(a) = &r.admin else {
+        let _ = writeln!(o, "Not measured in this run.\n");
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "First page (100 rows) of `GET /v1/admin/sessions` over {} sessions, one connection, \
+         requests one after another, each with other values (a different user, city, country, \
+         set of users or time window); 5 warm-up requests per mix.\n",
+        s.sessions
+    );
+    let _ = writeln!(
+        o,
+        "| filter mix | requests | p50 | p95 | max | p95 ≤ {TARGET_LIST_P95_MS} ms |\n|---|---:|---:|---:|---:|---|"
+    );
+    for m in a["mixes"].as_array().into_iter().flatten() {
+        let f = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | **{}** |",
+            m["name"].as_str().unwrap_or("?"),
+            m["requests"],
+            f("p50_ms"),
+            f("p95_ms"),
+            f("max_ms"),
+            verdict(f("p95_ms") <= TARGET_LIST_P95_MS)
+        );
+    }
+    let feed = &a["feed"];
+    let rate = feed["rows_per_sec"].as_f64().unwrap_or(0.0);
+    let _ = writeln!(
+        o,
+        "\nFull export of the change feed (`GET /v1/admin/changes`, pages of 10,000, the client \
+         reading every row): {} rows in {:.1} s: **{:.0} rows/s** (target ≥ {:.0}): **{}**\n",
+        feed["rows"],
+        feed["secs"].as_f64().unwrap_or(0.0),
+        rate,
+        TARGET_FEED_ROWS_PER_SEC,
+        verdict(rate >= TARGET_FEED_ROWS_PER_SEC)
+    );
 }
 
 /// `existing` with its generated section replaced by `section` (appended when it has none).

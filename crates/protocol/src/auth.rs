@@ -55,7 +55,7 @@ pub struct ResumeRequest {
 
 /// One page of a list: `{items, next_cursor, total, total_exact}`. `next_cursor` is absent
 /// on the last page; `total` counts the rows that match, not only this page's, exactly up
-/// to 10,000: past that it is 10,000 and `total_exact` is false.
+/// to 1,000: past that it is 1,000 and `total_exact` is false.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -48,9 +48,9 @@ fn decode_cursor(c: &str) -> Result<(serde_json::Value, String)> {
 /// A page from `limit + 1` fetched rows: the extra row only says that a next page exists,
 /// which starts after the page's last row.
 /// Lists count matching rows exactly up to this many; past it `total` is this number and
-/// `total_exact` false (shown as "10,000+"), so a first page over a million rows costs
+/// `total_exact` false (shown as "1,000+"), so a first page over a million rows costs
 /// about what the page costs.
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 /// `SELECT COUNT(*)` over at most [`COUNT_CAP`] + 1 rows of `filter` (which pushes
 /// ` FROM ... WHERE ...`).
@@ -148,48 +148,87 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// `AND s.rowid IN (...)`: sessions whose device, place, IP or app holds the text (the
-/// trigram index; row by row under three characters), whose user's name, username or
-/// email holds it, or whose country's name does ("germ" finds `DE`).
+/// Text of three characters or more goes through the trigram index.
+fn indexed(text: &str) -> bool {
+    text.chars().count() >= 3
+}
+
+/// Sessions whose device, place, IP or app holds the text (the trigram index, or row by
+/// row under three characters), whose user's name, username or email holds it, or whose
+/// country's name does ("germ" finds `DE`).
 fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str) {
-    q.push(" AND s.rowid IN (");
-    if text.chars().count() >= 3 {
-        q.push("SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
-            .push_bind(fts_phrase(text));
+    q.push(" AND (");
+    if indexed(text) {
+        q.push("s.rowid IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
+            .push_bind(fts_phrase(text))
+            .push(")");
     } else {
-        q.push("SELECT s.rowid FROM sessions s WHERE s.org_id = ")
-            .push_bind(org_id.to_string());
-        push_text(q, text, SESSION_TEXT);
+        q.push("FALSE");
+        for col in SESSION_TEXT {
+            q.push(" OR ").push(*col).push(" LIKE ");
+            q.push_bind(like(text)).push(" ESCAPE '\\'");
+        }
     }
-    q.push(" UNION ALL SELECT rowid FROM sessions WHERE user_id IN (SELECT u.id FROM users u WHERE u.org_id = ")
+    q.push(" OR s.user_id IN (SELECT u.id FROM users u WHERE u.org_id = ")
         .push_bind(org_id.to_string());
     push_text(q, text, &["u.name", "u.username", "u.email"]);
     q.push(")");
     let codes = crate::countries::matching(text);
     if !codes.is_empty() {
-        q.push(" UNION ALL SELECT rowid FROM sessions WHERE org_id = ")
-            .push_bind(org_id.to_string());
-        push_in(
-            q,
-            "country_code",
-            &codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-        );
+        // As rowids (through the org's country index), so the OR can be a union of lookups.
+        q.push(" OR s.rowid IN (SELECT rowid FROM sessions WHERE org_id = ")
+            .push_bind(org_id.to_string())
+            .push(" AND country_code IN (");
+        let mut sep = q.separated(", ");
+        for c in codes {
+            sep.push_bind(c);
+        }
+        q.push("))");
     }
     q.push(")");
 }
 
-fn session_filter(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, f: &SessionQuery, now: i64) {
+/// How SQLite should find a list's rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Walk the org's sessions in list order and stop at a page: best when many match.
+    InOrder,
+    /// Start from the matches (the text index, the named users) and sort them: best when
+    /// few match, and for counting, which stops at the cap either way.
+    FromMatches,
+}
+
+fn session_filter(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    org_id: &str,
+    f: &SessionQuery,
+    now: i64,
+    plan: Plan,
+) {
     let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    // With a text search or named users the rows come from those lookups; a unary `+`
-    // keeps SQLite from walking the whole org's index instead (without statistics it
-    // cannot know the lookups are smaller).
-    let narrow = if text.is_some() || !f.user_id.is_empty() {
+    // A unary `+` keeps SQLite from walking the org's index: without statistics it cannot
+    // know that the matches are fewer.
+    let lookups = text.is_some_and(indexed) || !f.user_id.is_empty();
+    let narrow = if plan == Plan::FromMatches && lookups {
         "+"
     } else {
         ""
     };
+    // Walking in order means walking the index that has the list's order.
+    let walk = match (
+        plan,
+        f.sort.unwrap_or_default(),
+        f.status.unwrap_or_default(),
+    ) {
+        (Plan::InOrder, SessionSort::LoginAt, StatusFilter::All) => {
+            " INDEXED BY sessions_org_created"
+        }
+        (Plan::InOrder, SessionSort::LoginAt, _) => " INDEXED BY sessions_org_status",
+        (Plan::InOrder, SessionSort::LastSeenAt, _) => " INDEXED BY sessions_org_seen",
+        _ => "",
+    };
     q.push(format!(
-        " FROM sessions s JOIN users u ON u.id = s.user_id WHERE {narrow}s.org_id = "
+        " FROM sessions s{walk} JOIN users u ON u.id = s.user_id WHERE {narrow}s.org_id = "
     ));
     q.push_bind(org_id.to_string());
     match f.status.unwrap_or_default() {
@@ -401,10 +440,18 @@ impl AdminStore for SqliteStore {
         let sort = f.sort.unwrap_or_default();
         let order = f.order.unwrap_or_default();
         let col = session_sort_col(sort);
-        let total = capped_count(&self.pool, |q| session_filter(q, org_id, f, now)).await?;
-
+        let total = capped_count(&self.pool, |q| {
+            session_filter(q, org_id, f, now, Plan::FromMatches)
+        })
+        .await?;
+        // Past the cap the matches are many: walk in order. Below it, sort the few.
+        let plan = if total > COUNT_CAP {
+            Plan::InOrder
+        } else {
+            Plan::FromMatches
+        };
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLS}"));
-        session_filter(&mut q, org_id, f, now);
+        session_filter(&mut q, org_id, f, now, plan);
         if let Some(c) = &f.cursor {
             let (key, id) = decode_cursor(c)?;
             push_after(&mut q, col, "s.id", order, &key, &id);

@@ -6,7 +6,10 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
-use sessiondesk_protocol::{Change, ChangePage, ChangeQuery, Policy, Problem};
+use sessiondesk_protocol::{
+    AdminUser, ApiKeyInfo, AuditEvent, ChangePage, ChangeQuery, Entity, LoginAttempt, Policy,
+    Problem, Session,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -35,7 +38,7 @@ async fn changes(
     State(a): State<AppState>,
     admin: Admin,
     Query(q): Query<ChangeQuery>,
-) -> Result<axum::Json<ChangePage>> {
+) -> Result<axum::Json<FeedPage>> {
     let me = admin.may(Permission::Read)?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) || q.after < 0 {
@@ -50,32 +53,56 @@ async fn changes(
     let now = a.now();
     let changes = rows
         .into_iter()
-        .map(|r| {
-            let data = match r.data {
+        .map(|r| FeedChange {
+            seq: r.seq,
+            entity: r.entity,
+            op: "upsert",
+            data: match r.data {
                 // The stored row, not memory: the feed describes what is committed.
                 ChangeData::Session(s) => {
-                    serde_json::to_value(s.to_api(&policy, now, s.last_seen_at))
+                    FeedData::Session(Box::new(s.to_api(&policy, now, s.last_seen_at)))
                 }
-                ChangeData::User(u) => serde_json::to_value(u),
-                ChangeData::Login(l) => serde_json::to_value(l),
-                ChangeData::Audit(e) => serde_json::to_value(e),
-                ChangeData::Policy(p) => serde_json::to_value(p),
-                ChangeData::ApiKey(k) => serde_json::to_value(k),
-            }
-            .map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(Change {
-                seq: r.seq,
-                entity: r.entity,
-                op: "upsert".into(),
-                data,
-            })
+                ChangeData::User(u) => FeedData::User(u),
+                ChangeData::Login(l) => FeedData::Login(l),
+                ChangeData::Audit(e) => FeedData::Audit(e),
+                ChangeData::Policy(p) => FeedData::Policy(p),
+                ChangeData::ApiKey(k) => FeedData::ApiKey(k),
+            },
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(axum::Json(ChangePage {
+        .collect();
+    Ok(axum::Json(FeedPage {
         changes,
         next,
         has_more,
     }))
+}
+
+/// [`ChangePage`] as it is written: each row serialised straight from its type (no
+/// intermediate JSON tree), which keeps a full export fast.
+#[derive(serde::Serialize)]
+struct FeedPage {
+    changes: Vec<FeedChange>,
+    next: i64,
+    has_more: bool,
+}
+
+#[derive(serde::Serialize)]
+struct FeedChange {
+    seq: i64,
+    entity: Entity,
+    op: &'static str,
+    data: FeedData,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum FeedData {
+    Session(Box<Session>),
+    User(Box<AdminUser>),
+    Login(Box<LoginAttempt>),
+    Audit(Box<AuditEvent>),
+    Policy(Box<Policy>),
+    ApiKey(Box<ApiKeyInfo>),
 }
 
 /// One `change` event (id and data: the org's latest sequence number) each time the org's
