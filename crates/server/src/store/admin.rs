@@ -19,6 +19,18 @@ pub struct RowPage<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> RowPage<T> {
+    /// The same page with each row turned into what the API shows.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> RowPage<U> {
+        RowPage {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            total_exact: self.total_exact,
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
 impl<T> From<RowPage<T>> for sessiondesk_protocol::Page<T> {
     fn from(p: RowPage<T>) -> Self {
         Self {

@@ -106,8 +106,14 @@ fn ms(t: &Option<Timestamp>) -> Option<i64> {
 
 /// Appends `AND (a LIKE ? OR b LIKE ? ...)` over the columns.
 fn push_text(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
+    q.push(" AND ");
+    push_like_any(q, text, cols);
+}
+
+/// Appends `(a LIKE ? OR b LIKE ? ...)`: the text anywhere in any of the columns.
+fn push_like_any(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
     let pattern = like(text.trim());
-    q.push(" AND (");
+    q.push("(");
     for (i, col) in cols.iter().enumerate() {
         if i > 0 {
             q.push(" OR ");
@@ -118,11 +124,11 @@ fn push_text(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
     q.push(")");
 }
 
-fn push_in(q: &mut QueryBuilder<'_, Sqlite>, col: &str, values: &[String]) {
+fn push_in(q: &mut QueryBuilder<'_, Sqlite>, col: &str, values: &[impl AsRef<str>]) {
     q.push(" AND ").push(col).push(" IN (");
     let mut sep = q.separated(", ");
     for v in values {
-        sep.push_bind(v.clone());
+        sep.push_bind(v.as_ref().to_string());
     }
     q.push(")");
 }
@@ -163,11 +169,7 @@ fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str)
             .push_bind(fts_phrase(text))
             .push(")");
     } else {
-        q.push("FALSE");
-        for col in SESSION_TEXT {
-            q.push(" OR ").push(*col).push(" LIKE ");
-            q.push_bind(like(text)).push(" ESCAPE '\\'");
-        }
+        push_like_any(q, text, SESSION_TEXT);
     }
     q.push(" OR s.user_id IN (SELECT u.id FROM users u WHERE u.org_id = ")
         .push_bind(org_id.to_string());
@@ -177,13 +179,9 @@ fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str)
     if !codes.is_empty() {
         // As rowids (through the org's country index), so the OR can be a union of lookups.
         q.push(" OR s.rowid IN (SELECT rowid FROM sessions WHERE org_id = ")
-            .push_bind(org_id.to_string())
-            .push(" AND country_code IN (");
-        let mut sep = q.separated(", ");
-        for c in codes {
-            sep.push_bind(c);
-        }
-        q.push("))");
+            .push_bind(org_id.to_string());
+        push_in(q, "country_code", &codes);
+        q.push(")");
     }
     q.push(")");
 }

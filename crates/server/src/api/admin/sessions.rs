@@ -33,20 +33,12 @@ async fn list(
     let page = a.store.list_sessions(&me.org_id, &q, a.now()).await?;
     let policy = a.policies.get(&me.org_id);
     let now = a.now();
-    Ok(axum::Json(Page {
-        items: page
-            .items
-            .iter()
-            .map(|r| {
-                let mut s = a.view(r, &policy, now);
-                s.current = r.id == me.session_id;
-                s
-            })
-            .collect(),
-        next_cursor: page.next_cursor,
-        total: page.total,
-        total_exact: page.total_exact,
-    }))
+    let page = page.map(|r| {
+        let mut s = a.view(&r, &policy, now);
+        s.current = r.id == me.session_id;
+        s
+    });
+    Ok(axum::Json(page.into()))
 }
 
 /// Everything the details pane shows: device, place, activity and risk evidence.
