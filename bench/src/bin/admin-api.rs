@@ -34,6 +34,9 @@ struct Args {
     /// Change-feed page size.
     #[arg(long, default_value_t = 10_000)]
     feed_page: u32,
+    /// Print to stderr every list request slower than this many milliseconds.
+    #[arg(long)]
+    show_slow: Option<f64>,
 }
 
 struct Client {
@@ -210,6 +213,13 @@ async fn main() -> Result<()> {
             let started = Instant::now();
             let body = c.call(Method::GET, &path, None).await?;
             let took = started.elapsed();
+            if args
+                .show_slow
+                .is_some_and(|ms| took.as_secs_f64() * 1000.0 > ms)
+            {
+                let shown: String = path.chars().take(160).collect();
+                eprintln!("slow: {:.1} ms {shown}", took.as_secs_f64() * 1000.0);
+            }
             if i == 0 && !body.starts_with(b"{\"items\":[{") {
                 bail!(
                     "{name}: {path} found nothing: {}",

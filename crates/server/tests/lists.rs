@@ -354,44 +354,111 @@ async fn past_a_thousand_the_total_says_so_and_pages_walk_in_order() {
     assert_eq!(page.total, 1_000);
     assert!(!page.total_exact);
     assert_eq!(page.items.len(), 100);
-    // Past the cap pages walk an index in list order: every sort the walk serves, both
-    // orders, every status, pages through all rows once and in order.
-    use sessiondesk_protocol::{Order, SessionQuery, SessionSort, StatusFilter};
-    for sort in [SessionSort::LoginAt, SessionSort::LastSeenAt] {
-        for order in [Order::Asc, Order::Desc] {
-            for status in [StatusFilter::All, StatusFilter::Active] {
-                let mut q = SessionQuery {
-                    sort: Some(sort),
-                    order: Some(order),
-                    status: Some(status),
-                    limit: Some(300),
-                    ..Default::default()
-                };
-                let mut keys = Vec::new();
-                loop {
-                    let page = store.list_sessions(&org.id, &q, T0).await.unwrap();
-                    keys.extend(page.items.iter().map(|r| {
-                        let k = match sort {
-                            SessionSort::LoginAt => r.created_at,
-                            _ => r.last_seen_at,
-                        };
-                        (k, r.id.clone())
-                    }));
-                    match page.next_cursor {
-                        Some(c) => q.cursor = Some(c),
-                        None => break,
+    // Past the cap a page walks an index in list order, sorts a login window inside its
+    // index, or sorts the matches of a lookup that gives few candidates (`q=user` names
+    // every user's sessions, fewer than ten thousand). Each, for every sort the walks
+    // serve, both orders and two statuses, pages through all rows once and in order.
+    use sessiondesk_protocol::{Order, SessionQuery, SessionSort, StatusFilter, Timestamp};
+    let all = store
+        .list_sessions(
+            &org.id,
+            &SessionQuery {
+                status: Some(StatusFilter::All),
+                limit: Some(1_000),
+                order: Some(Order::Asc),
+                ..Default::default()
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    let first = all.items[0].created_at;
+    let last = store
+        .list_sessions(
+            &org.id,
+            &SessionQuery {
+                status: Some(StatusFilter::All),
+                ..Default::default()
+            },
+            T0,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .created_at;
+    let window = SessionQuery {
+        login_from: Some(Timestamp::from_millis(first)),
+        login_to: Some(Timestamp::from_millis(last)),
+        ..Default::default()
+    };
+    let text = SessionQuery {
+        q: Some("user".into()),
+        ..Default::default()
+    };
+    for (what, base) in [
+        ("no filter", SessionQuery::default()),
+        ("login window", window),
+        ("q=user", text),
+    ] {
+        for sort in [SessionSort::LoginAt, SessionSort::LastSeenAt] {
+            for order in [Order::Asc, Order::Desc] {
+                for status in [StatusFilter::All, StatusFilter::Active] {
+                    let mut q = SessionQuery {
+                        sort: Some(sort),
+                        order: Some(order),
+                        status: Some(status),
+                        limit: Some(300),
+                        ..base.clone()
+                    };
+                    let mut keys = Vec::new();
+                    loop {
+                        let page = store.list_sessions(&org.id, &q, T0).await.unwrap();
+                        assert_eq!(page.total, 1_000, "{what}");
+                        keys.extend(page.items.iter().map(|r| {
+                            let k = match sort {
+                                SessionSort::LoginAt => r.created_at,
+                                _ => r.last_seen_at,
+                            };
+                            (k, r.id.clone())
+                        }));
+                        match page.next_cursor {
+                            Some(c) => q.cursor = Some(c),
+                            None => break,
+                        }
                     }
+                    let mut want = keys.clone();
+                    want.sort();
+                    if order == Order::Desc {
+                        want.reverse();
+                    }
+                    let case = format!("{what} {sort:?} {order:?} {status:?}");
+                    assert_eq!(keys.len(), 1_050, "{case}");
+                    assert_eq!(keys, want, "{case}");
                 }
-                let mut want = keys.clone();
-                want.sort();
-                if order == Order::Desc {
-                    want.reverse();
-                }
-                assert_eq!(keys.len(), 1_050, "{sort:?} {order:?} {status:?}");
-                assert_eq!(keys, want, "{sort:?} {order:?} {status:?}");
             }
         }
     }
+    // A window of more than the cap that leaves rows out: only the window's rows.
+    let middle = all.items[20].created_at;
+    let mut q = SessionQuery {
+        login_from: Some(Timestamp::from_millis(middle)),
+        status: Some(StatusFilter::All),
+        sort: Some(SessionSort::LastSeenAt),
+        limit: Some(1_000),
+        ..Default::default()
+    };
+    let mut seen = 0;
+    loop {
+        let page = store.list_sessions(&org.id, &q, T0).await.unwrap();
+        assert!(page.items.iter().all(|r| r.created_at >= middle));
+        seen += page.items.len();
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => break,
+        }
+    }
+    let want = all.items.iter().filter(|r| r.created_at >= middle).count() + 50;
+    assert_eq!(seen, want);
     let one_user = SessionQuery {
         q: Some("user0007".into()),
         status: Some(StatusFilter::All),

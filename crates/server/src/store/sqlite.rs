@@ -12,9 +12,7 @@ use sessiondesk_protocol::{
     AppInfo, AuditVerification, DeviceInfo, EndReason, Location, OnLimit, Policy, Risk, Role,
     SessionKind, SessionUser,
 };
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use tokio::sync::Mutex;
 
@@ -26,6 +24,12 @@ use crate::token::TokenHash;
 
 #[path = "sqlite_admin.rs"]
 mod admin;
+#[path = "sqlite_columns.rs"]
+mod columns;
+#[path = "sqlite_feed.rs"]
+mod feed;
+
+use columns::Columns;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -34,6 +38,7 @@ pub struct SqliteStore {
     writer: Mutex<()>,
     /// Counts finished write turns; change-feed streams wake on it and read the sequence.
     commits: tokio::sync::watch::Sender<u64>,
+    feed: std::sync::Arc<feed::FeedReader>,
 }
 
 /// The writer's turn. Dropped after the transaction commits (or rolls back): wakes the
@@ -63,6 +68,12 @@ impl SqliteStore {
             .foreign_keys(true)
             // 32 MiB of page cache per connection: index pages of a million sessions stay hot.
             .pragma("cache_size", "-32768");
+        let path = opts.get_filename().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            return Err(Error::BadRequest(
+                "the database must be a file (sqlite:PATH), not in memory".into(),
+            ));
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -72,6 +83,7 @@ impl SqliteStore {
             pool,
             writer: Mutex::new(()),
             commits: tokio::sync::watch::channel(0).0,
+            feed: std::sync::Arc::new(feed::FeedReader::new(path)),
         })
     }
 
@@ -94,17 +106,17 @@ impl SqliteStore {
 
 // ---------------------------------------------------------------- row mapping
 
-fn org_from(r: &SqliteRow) -> Result<Org> {
+fn org_from(r: &impl Columns) -> Result<Org> {
     Ok(Org {
-        id: r.try_get("id")?,
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-        created_at: r.try_get("created_at")?,
+        id: r.get("id")?,
+        slug: r.get("slug")?,
+        name: r.get("name")?,
+        created_at: r.get("created_at")?,
     })
 }
 
-fn opt_str(row: &SqliteRow, col: &str) -> Option<String> {
-    row.try_get::<Option<String>, _>(col).ok().flatten()
+fn opt_str(row: &impl Columns, col: &str) -> Option<String> {
+    row.get::<Option<String>>(col).ok().flatten()
 }
 
 fn digest(bytes: Vec<u8>) -> Result<TokenHash> {
@@ -113,18 +125,18 @@ fn digest(bytes: Vec<u8>) -> Result<TokenHash> {
         .map_err(|_| Error::Internal("stored digest is not 32 bytes".into()))
 }
 
-fn location(row: &SqliteRow) -> Location {
+fn location(row: &impl Columns) -> Location {
     Location {
         city: opt_str(row, "city"),
         region: opt_str(row, "region"),
         country_code: opt_str(row, "country_code"),
-        lat: row.try_get("lat").ok().flatten(),
-        lon: row.try_get("lon").ok().flatten(),
+        lat: row.get("lat").ok().flatten(),
+        lon: row.get("lon").ok().flatten(),
         timezone: opt_str(row, "timezone"),
     }
 }
 
-fn device(row: &SqliteRow) -> DeviceInfo {
+fn device(row: &impl Columns) -> DeviceInfo {
     DeviceInfo {
         browser: opt_str(row, "browser"),
         browser_version: opt_str(row, "browser_version"),
@@ -136,21 +148,21 @@ fn device(row: &SqliteRow) -> DeviceInfo {
     }
 }
 
-fn user_from(row: &SqliteRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
+fn user_from(row: &impl Columns) -> Result<User> {
+    let role: String = row.get("role")?;
     Ok(User {
-        id: row.try_get("id")?,
-        org_id: row.try_get("org_id")?,
-        username: row.try_get("username")?,
-        name: row.try_get("name")?,
+        id: row.get("id")?,
+        org_id: row.get("org_id")?,
+        username: row.get("username")?,
+        name: row.get("name")?,
         email: opt_str(row, "email"),
         role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("bad role {role}")))?,
-        password_hash: row.try_get("password_hash")?,
-        locked: row.try_get("locked")?,
-        locked_until: row.try_get("locked_until")?,
+        password_hash: row.get("password_hash")?,
+        locked: row.get("locked")?,
+        locked_until: row.get("locked_until")?,
         lock_reason: opt_str(row, "lock_reason"),
-        password_reset_required: row.try_get("password_reset_required")?,
-        created_at: row.try_get("created_at")?,
+        password_reset_required: row.get("password_reset_required")?,
+        created_at: row.get("created_at")?,
     })
 }
 
@@ -162,23 +174,23 @@ const SESSION_COLS: &str =
     s.remember_me, s.status, s.ended_at, s.end_reason, s.ended_by, s.reason, s.ticket, s.risk, \
     s.requests, s.last_path";
 
-fn session_from(row: &SqliteRow) -> Result<SessionRow> {
-    let role: String = row.try_get("role")?;
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
-    let risk: String = row.try_get("risk")?;
+fn session_from(row: &impl Columns) -> Result<SessionRow> {
+    let role: String = row.get("role")?;
+    let kind: String = row.get("kind")?;
+    let status: String = row.get("status")?;
+    let risk: String = row.get("risk")?;
     Ok(SessionRow {
-        id: row.try_get("id")?,
-        token_hash: digest(row.try_get("token_hash")?)?,
-        org_id: row.try_get("org_id")?,
+        id: row.get("id")?,
+        token_hash: digest(row.get("token_hash")?)?,
+        org_id: row.get("org_id")?,
         user: SessionUser {
-            id: row.try_get("user_id")?,
-            username: row.try_get("username")?,
-            name: row.try_get("user_name")?,
+            id: row.get("user_id")?,
+            username: row.get("username")?,
+            name: row.get("user_name")?,
             role: Role::parse(&role).unwrap_or(Role::Member),
         },
         kind: SessionKind::parse(&kind).unwrap_or(SessionKind::Browser),
-        login_method: row.try_get("login_method")?,
+        login_method: row.get("login_method")?,
         app: AppInfo {
             name: opt_str(row, "app_name"),
             version: opt_str(row, "app_version"),
@@ -187,39 +199,39 @@ fn session_from(row: &SqliteRow) -> Result<SessionRow> {
         language: opt_str(row, "language"),
         ip: opt_str(row, "ip"),
         location: location(row),
-        created_at: row.try_get("created_at")?,
-        last_seen_at: row.try_get("last_seen_at")?,
-        remember_me: row.try_get("remember_me")?,
+        created_at: row.get("created_at")?,
+        last_seen_at: row.get("last_seen_at")?,
+        remember_me: row.get("remember_me")?,
         active: status == "active",
-        ended_at: row.try_get("ended_at")?,
+        ended_at: row.get("ended_at")?,
         end_reason: opt_str(row, "end_reason").and_then(|r| EndReason::parse(&r)),
         ended_by: opt_str(row, "ended_by"),
         reason: opt_str(row, "reason"),
         ticket: opt_str(row, "ticket"),
         risk: serde_json::from_str::<Risk>(&risk).unwrap_or_default(),
-        requests: row.try_get("requests")?,
+        requests: row.get("requests")?,
         last_path: opt_str(row, "last_path"),
     })
 }
 
-fn policy_from(row: &SqliteRow) -> Result<Policy> {
-    let on_limit: String = row.try_get("on_limit")?;
+fn policy_from(row: &impl Columns) -> Result<Policy> {
+    let on_limit: String = row.get("on_limit")?;
     let secs = |c: &str| -> Result<Option<u64>> {
-        Ok(row.try_get::<Option<i64>, _>(c)?.map(|v| v.max(0) as u64))
+        Ok(row.get::<Option<i64>>(c)?.map(|v| v.max(0) as u64))
     };
     Ok(Policy {
         max_sessions: row
-            .try_get::<Option<i64>, _>("max_sessions")?
+            .get::<Option<i64>>("max_sessions")?
             .map(|v| v.max(0) as u32),
         on_limit: OnLimit::parse(&on_limit).unwrap_or(OnLimit::Ask),
         idle_timeout_s: secs("idle_timeout_s")?,
         absolute_timeout_s: secs("absolute_timeout_s")?,
-        remember_me_allowed: row.try_get("remember_me_allowed")?,
+        remember_me_allowed: row.get("remember_me_allowed")?,
         remember_me_timeout_s: secs("remember_me_timeout_s")?,
-        require_reason: row.try_get("require_reason")?,
-        lockout_threshold: row.try_get::<i64, _>("lockout_threshold")?.max(0) as u32,
-        lockout_window_s: row.try_get::<i64, _>("lockout_window_s")?.max(0) as u64,
-        lockout_duration_s: row.try_get::<i64, _>("lockout_duration_s")?.max(0) as u64,
+        require_reason: row.get("require_reason")?,
+        lockout_threshold: row.get::<i64>("lockout_threshold")?.max(0) as u32,
+        lockout_window_s: row.get::<i64>("lockout_window_s")?.max(0) as u64,
+        lockout_duration_s: row.get::<i64>("lockout_duration_s")?.max(0) as u64,
     })
 }
 
@@ -1149,17 +1161,17 @@ impl Store for SqliteStore {
     }
 }
 
-fn live_from(r: &SqliteRow) -> Result<LiveRecord> {
+fn live_from(r: &impl Columns) -> Result<LiveRecord> {
     Ok(LiveRecord {
-        id: r.try_get("id")?,
-        row_key: r.try_get("row_key")?,
-        org_id: r.try_get("org_id")?,
-        user_id: r.try_get("user_id")?,
-        username: r.try_get("username")?,
-        token_hash: digest(r.try_get("token_hash")?)?,
-        created_at: r.try_get("created_at")?,
-        last_seen_at: r.try_get("last_seen_at")?,
-        remember_me: r.try_get("remember_me")?,
+        id: r.get("id")?,
+        row_key: r.get("row_key")?,
+        org_id: r.get("org_id")?,
+        user_id: r.get("user_id")?,
+        username: r.get("username")?,
+        token_hash: digest(r.get("token_hash")?)?,
+        created_at: r.get("created_at")?,
+        last_seen_at: r.get("last_seen_at")?,
+        remember_me: r.get("remember_me")?,
     })
 }
 

@@ -1,15 +1,12 @@
 //! [`AdminStore`] on SQLite: lists filtered in SQL with keyset cursors (stable while rows
 //! are inserted), counted with the same filter, and the change feed read in one snapshot.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use base64::Engine;
 use sessiondesk_protocol::{
-    AdminUser, ApiKeyInfo, AuditEvent, AuditQuery, Entity, LoginAttempt, LoginQuery, Order,
-    SessionQuery, SessionSort, StatusFilter, Timestamp, UserQuery,
+    AdminUser, ApiKeyInfo, AuditEvent, AuditQuery, LoginAttempt, LoginQuery, Order, SessionQuery,
+    SessionSort, StatusFilter, Timestamp, UserQuery,
 };
-use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::*;
@@ -186,6 +183,76 @@ fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str)
     q.push(")");
 }
 
+/// Past the count cap a list either walks its order, reading about `page × org rows ÷
+/// matches` rows, or sorts its matches. When the matches come from lookups (the text
+/// index, named users) and are fewer than this, sorting them is the cheaper of the two: a
+/// user's thousand sessions among a million would cost a walk of 100,000 rows.
+const SORT_BELOW: i64 = 10_000;
+
+/// Whether the lookups of `f` (text or named users) give fewer than [`SORT_BELOW`]
+/// candidate rows, counted from the indexes alone (an upper bound of the matches).
+async fn few_candidates(
+    pool: &sqlx::SqlitePool,
+    org_id: &str,
+    f: &SessionQuery,
+    text: Option<&str>,
+) -> Result<bool> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (");
+    if !f.user_id.is_empty() {
+        // By user alone, so that the count reads only the index.
+        q.push("SELECT rowid FROM sessions WHERE 1");
+        push_in(&mut q, "user_id", &f.user_id);
+    } else if let Some(text) = text.filter(|t| indexed(t)) {
+        q.push("SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
+            .push_bind(fts_phrase(text))
+            .push(" UNION ALL SELECT rowid FROM sessions WHERE user_id IN (SELECT u.id FROM users u WHERE u.org_id = ")
+            .push_bind(org_id.to_string());
+        push_text(&mut q, text, &["u.name", "u.username", "u.email"]);
+        q.push(")");
+        let codes = crate::countries::matching(text);
+        if !codes.is_empty() {
+            q.push(" UNION ALL SELECT rowid FROM sessions WHERE org_id = ")
+                .push_bind(org_id.to_string());
+            push_in(&mut q, "country_code", &codes);
+        }
+    } else {
+        return Ok(false);
+    }
+    q.push(" LIMIT ").push_bind(SORT_BELOW).push(")");
+    let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
+    Ok(n < SORT_BELOW)
+}
+
+/// Most rows a login window may hold for [`Plan::Window`]: sorting them inside the index
+/// costs about 10 ms per 100,000.
+const WINDOW_BELOW: i64 = 200_000;
+
+/// Whether `f` is a login window sorted by last activity with no filter outside the
+/// `sessions_org_window` index, and holds fewer than [`WINDOW_BELOW`] rows.
+async fn small_window(pool: &sqlx::SqlitePool, org_id: &str, f: &SessionQuery) -> Result<bool> {
+    let (from, to) = (ms(&f.login_from), ms(&f.login_to));
+    let covered = f.user_id.is_empty()
+        && f.kind.is_none()
+        && f.app.is_none()
+        && f.country.is_none()
+        && f.risk.is_none()
+        && f.q.as_deref().is_none_or(|t| t.trim().is_empty());
+    if f.sort != Some(SessionSort::LastSeenAt) || !covered || (from.is_none() && to.is_none()) {
+        return Ok(false);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM sessions INDEXED BY sessions_org_window WHERE org_id = ",
+    );
+    q.push_bind(org_id.to_string());
+    q.push(" AND created_at >= ")
+        .push_bind(from.unwrap_or(i64::MIN));
+    q.push(" AND created_at <= ")
+        .push_bind(to.unwrap_or(i64::MAX));
+    q.push(" LIMIT ").push_bind(WINDOW_BELOW).push(")");
+    let n: i64 = q.build_query_scalar().fetch_one(pool).await?;
+    Ok(n < WINDOW_BELOW)
+}
+
 /// How SQLite should find a list's rows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Plan {
@@ -194,6 +261,9 @@ enum Plan {
     /// Start from the matches (the text index, the named users) and sort them: best when
     /// few match, and for counting, which stops at the cap either way.
     FromMatches,
+    /// Sort a login window's row ids inside `sessions_org_window` (see [`small_window`]);
+    /// the page's rows are read after.
+    Window,
 }
 
 fn session_filter(
@@ -218,15 +288,21 @@ fn session_filter(
         f.sort.unwrap_or_default(),
         f.status.unwrap_or_default(),
     ) {
-        (Plan::InOrder, SessionSort::LoginAt, StatusFilter::All) => {
-            " INDEXED BY sessions_org_created"
+        (Plan::InOrder, SessionSort::LoginAt, StatusFilter::All) | (Plan::Window, _, _) => {
+            " INDEXED BY sessions_org_window"
         }
         (Plan::InOrder, SessionSort::LoginAt, _) => " INDEXED BY sessions_org_status",
         (Plan::InOrder, SessionSort::LastSeenAt, _) => " INDEXED BY sessions_org_seen",
         _ => "",
     };
+    // A window reads only its index: the user is joined to the page afterwards.
+    let join = if plan == Plan::Window {
+        ""
+    } else {
+        " JOIN users u ON u.id = s.user_id"
+    };
     q.push(format!(
-        " FROM sessions s{walk} JOIN users u ON u.id = s.user_id WHERE {narrow}s.org_id = "
+        " FROM sessions s{walk}{join} WHERE {narrow}s.org_id = "
     ));
     q.push_bind(org_id.to_string());
     match f.status.unwrap_or_default() {
@@ -324,7 +400,7 @@ fn dir(order: Order) -> &'static str {
     }
 }
 
-fn admin_user_from(r: &SqliteRow) -> Result<AdminUser> {
+pub(super) fn admin_user_from(r: &impl Columns) -> Result<AdminUser> {
     let u = user_from(r)?;
     Ok(AdminUser {
         id: u.id,
@@ -338,26 +414,26 @@ fn admin_user_from(r: &SqliteRow) -> Result<AdminUser> {
         lock_reason: u.lock_reason,
         password_reset_required: u.password_reset_required,
         created_at: Timestamp::from_millis(u.created_at),
-        active_sessions: r.try_get("active_sessions")?,
+        active_sessions: r.get("active_sessions")?,
         last_active_at: r
-            .try_get::<Option<i64>, _>("last_active_at")?
+            .get::<Option<i64>>("last_active_at")?
             .map(Timestamp::from_millis),
     })
 }
 
-const USER_COLS: &str = "u.*, \
+pub(super) const USER_COLS: &str = "u.*, \
     (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.status = 'active') \
       AS active_sessions, \
     (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id) AS last_active_at";
 
-fn attempt_from(r: &SqliteRow) -> Result<LoginAttempt> {
+pub(super) fn attempt_from(r: &impl Columns) -> Result<LoginAttempt> {
     Ok(LoginAttempt {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
+        id: r.get("id")?,
+        org_id: r.get("org_id")?,
         user_id: opt_str(r, "user_id"),
-        username: r.try_get("username")?,
-        at: Timestamp::from_millis(r.try_get("at")?),
-        success: r.try_get("success")?,
+        username: r.get("username")?,
+        at: Timestamp::from_millis(r.get("at")?),
+        success: r.get("success")?,
         failure_reason: opt_str(r, "failure_reason"),
         session_id: opt_str(r, "session_id"),
         ip: opt_str(r, "ip"),
@@ -370,21 +446,21 @@ fn attempt_from(r: &SqliteRow) -> Result<LoginAttempt> {
     })
 }
 
-fn audit_from(r: &SqliteRow) -> Result<AuditEvent> {
-    let data: String = r.try_get("data")?;
+pub(super) fn audit_from(r: &impl Columns) -> Result<AuditEvent> {
+    let data: String = r.get("data")?;
     Ok(AuditEvent {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        seq: r.try_get("seq")?,
-        at: Timestamp::from_millis(r.try_get("at")?),
-        actor: r.try_get("actor")?,
-        action: r.try_get("action")?,
+        id: r.get("id")?,
+        org_id: r.get("org_id")?,
+        seq: r.get("seq")?,
+        at: Timestamp::from_millis(r.get("at")?),
+        actor: r.get("actor")?,
+        action: r.get("action")?,
         target: opt_str(r, "target"),
         reason: opt_str(r, "reason"),
         ticket: opt_str(r, "ticket"),
         data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
-        prev_hash: hex::encode(r.try_get::<Vec<u8>, _>("prev_hash")?),
-        hash: hex::encode(r.try_get::<Vec<u8>, _>("hash")?),
+        prev_hash: hex::encode(r.get::<Vec<u8>>("prev_hash")?),
+        hash: hex::encode(r.get::<Vec<u8>>("hash")?),
     })
 }
 
@@ -397,26 +473,26 @@ fn api_key_sql(extra: &str) -> String {
     )
 }
 
-fn api_key_from(r: &SqliteRow) -> Result<ApiKeyInfo> {
+pub(super) fn api_key_from(r: &impl Columns) -> Result<ApiKeyInfo> {
     Ok(ApiKeyInfo {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        name: r.try_get("name")?,
-        created_at: Timestamp::from_millis(r.try_get("created_at")?),
+        id: r.get("id")?,
+        org_id: r.get("org_id")?,
+        name: r.get("name")?,
+        created_at: Timestamp::from_millis(r.get("created_at")?),
         created_by: opt_str(r, "created_by"),
         last_used_at: r
-            .try_get::<Option<i64>, _>("last_used_at")?
+            .get::<Option<i64>>("last_used_at")?
             .map(Timestamp::from_millis),
         revoked_at: r
-            .try_get::<Option<i64>, _>("revoked_at")?
+            .get::<Option<i64>>("revoked_at")?
             .map(Timestamp::from_millis),
-        requests_24h: r.try_get("requests_24h")?,
+        requests_24h: r.get("requests_24h")?,
     })
 }
 
 /// Hours are stored as Unix ms of the hour's start; "the last 24 hours" starts 23 hours
 /// before the current hour.
-fn day_start_hour(now: i64) -> i64 {
+pub(super) fn day_start_hour(now: i64) -> i64 {
     let hour = 3_600_000;
     now.div_euclid(hour) * hour - 24 * hour
 }
@@ -442,21 +518,31 @@ impl AdminStore for SqliteStore {
             session_filter(q, org_id, f, now, Plan::FromMatches)
         })
         .await?;
-        // Past the cap the matches are many: walk in order. Below it, sort the few.
-        let plan = if total > COUNT_CAP {
-            Plan::InOrder
-        } else {
+        // Below the cap, sort the few matches; past it walk in order, unless the lookups
+        // show the matches are sparse.
+        let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let plan = if total <= COUNT_CAP || few_candidates(&self.pool, org_id, f, text).await? {
             Plan::FromMatches
+        } else if small_window(&self.pool, org_id, f).await? {
+            Plan::Window
+        } else {
+            Plan::InOrder
         };
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLS}"));
+        if plan == Plan::Window {
+            q.push(" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.rowid IN (SELECT s.rowid");
+        }
         session_filter(&mut q, org_id, f, now, plan);
         if let Some(c) = &f.cursor {
             let (key, id) = decode_cursor(c)?;
             push_after(&mut q, col, "s.id", order, &key, &id);
         }
-        q.push(" ORDER BY ").push(col).push(dir(order));
-        q.push(", s.id").push(dir(order));
+        let order_by = format!(" ORDER BY {col}{}, s.id{}", dir(order), dir(order));
+        q.push(&order_by);
         q.push(" LIMIT ").push_bind(limit + 1);
+        if plan == Plan::Window {
+            q.push(")").push(&order_by);
+        }
         let rows = q.build().fetch_all(&self.pool).await?;
         let items: Vec<SessionRow> = rows.iter().map(session_from).collect::<Result<_>>()?;
         Ok(cut(items, limit, total, |r| {
@@ -695,112 +781,7 @@ impl AdminStore for SqliteStore {
         limit: u32,
         now: i64,
     ) -> Result<Vec<ChangeRow>> {
-        // One read transaction: the rows are read in the same snapshot as the sequence.
-        let mut tx = self.pool.begin().await?;
-        let heads = sqlx::query(
-            "SELECT seq, entity, entity_id FROM changes WHERE org_id = ? AND seq > ? \
-             ORDER BY seq LIMIT ?",
-        )
-        .bind(org_id)
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await?;
-        let Some(last) = heads.last() else {
-            return Ok(Vec::new());
-        };
-        let last: i64 = last.try_get("seq")?;
-        let window = |entity: &str, table_sql: &str| {
-            format!(
-                "{table_sql} IN (SELECT entity_id FROM changes WHERE org_id = ? AND seq > ? \
-                 AND seq <= ? AND entity = '{entity}')"
-            )
-        };
-        let mut data: HashMap<(Entity, String), ChangeData> = HashMap::new();
-        let mut present: HashMap<Entity, bool> = HashMap::new();
-        for h in &heads {
-            let e: String = h.try_get("entity")?;
-            if let Some(e) = Entity::parse(&e) {
-                present.insert(e, true);
-            }
-        }
-        for entity in present.keys().copied().collect::<Vec<_>>() {
-            let sql = match entity {
-                Entity::Session => window(
-                    "session",
-                    &format!(
-                        "SELECT {SESSION_COLS} FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.id"
-                    ),
-                ),
-                Entity::User => window(
-                    "user",
-                    &format!("SELECT {USER_COLS} FROM users u WHERE u.id"),
-                ),
-                Entity::Login => window("login", "SELECT a.* FROM login_attempts a WHERE a.id"),
-                Entity::Audit => window("audit", "SELECT e.* FROM audit_events e WHERE e.id"),
-                Entity::Policy => window("policy", "SELECT * FROM policies p WHERE p.org_id"),
-                Entity::ApiKey => format!(
-                    "SELECT k.*, COALESCE((SELECT SUM(requests) FROM api_key_usage g \
-                     WHERE g.key_id = k.id AND g.hour > {}), 0) AS requests_24h \
-                     FROM api_keys k WHERE k.id IN (SELECT entity_id FROM changes \
-                     WHERE org_id = ? AND seq > ? AND seq <= ? AND entity = 'api_key')",
-                    day_start_hour(now)
-                ),
-            };
-            let rows = sqlx::query(&sql)
-                .bind(org_id)
-                .bind(after)
-                .bind(last)
-                .fetch_all(&mut *tx)
-                .await?;
-            for r in &rows {
-                let (id, d) = match entity {
-                    Entity::Session => {
-                        let s = session_from(r)?;
-                        (s.id.clone(), ChangeData::Session(Box::new(s)))
-                    }
-                    Entity::User => {
-                        let u = admin_user_from(r)?;
-                        (u.id.clone(), ChangeData::User(Box::new(u)))
-                    }
-                    Entity::Login => {
-                        let a = attempt_from(r)?;
-                        (a.id.clone(), ChangeData::Login(Box::new(a)))
-                    }
-                    Entity::Audit => {
-                        let e = audit_from(r)?;
-                        (e.id.clone(), ChangeData::Audit(Box::new(e)))
-                    }
-                    Entity::Policy => (
-                        r.try_get("org_id")?,
-                        ChangeData::Policy(Box::new(policy_from(r)?)),
-                    ),
-                    Entity::ApiKey => {
-                        let k = api_key_from(r)?;
-                        (k.id.clone(), ChangeData::ApiKey(Box::new(k)))
-                    }
-                };
-                data.insert((entity, id), d);
-            }
-        }
-        let mut out = Vec::with_capacity(heads.len());
-        for h in &heads {
-            let entity: String = h.try_get("entity")?;
-            let Some(entity) = Entity::parse(&entity) else {
-                continue;
-            };
-            let id: String = h.try_get("entity_id")?;
-            if let Some(d) = data.remove(&(entity, id)) {
-                out.push(ChangeRow {
-                    seq: h.try_get("seq")?,
-                    entity,
-                    data: d,
-                });
-            }
-        }
-        tx.commit().await?;
-        Ok(out)
+        self.feed.changes(org_id, after, limit, now).await
     }
 
     fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
