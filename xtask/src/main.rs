@@ -17,7 +17,7 @@ mod server;
 mod test;
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitStatus};
 
 use anyhow::{bail, Context, Result};
@@ -58,7 +58,12 @@ fn main() {
 
 /// The workspace root (the folder holding the root Cargo.toml).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Read when run (`cargo run` sets it), not only when built: checkouts that share one
+    // CARGO_TARGET_DIR share this binary, and each must work on its own tree.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest
         .parent()
         .expect("xtask lives one folder below the workspace root")
         .to_path_buf()
