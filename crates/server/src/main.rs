@@ -56,6 +56,11 @@ enum Command {
         /// Sign-in attempts allowed per client IP and minute (burst is a third of it, min 5).
         #[arg(long, env = "SESSIONDESK_LOGIN_RATE_PER_MIN", default_value_t = 60)]
         login_rate_per_min: u32,
+        /// Threads serving requests (default: one fewer than the cores, at least one).
+        /// Password hashing, SQLite and feed exports run on threads of their own; leaving
+        /// them a core keeps introspection's tail short while they work.
+        #[arg(long, env = "SESSIONDESK_WORKERS")]
+        workers: Option<usize>,
     },
     /// Apply database migrations.
     Migrate {
@@ -159,8 +164,17 @@ enum ApiKeyCmd {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Command::Serve { workers, .. } = &cli.command {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        runtime.worker_threads(workers.unwrap_or(cores - 1).max(1));
+    }
+    runtime.enable_all().build()?.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SESSIONDESK_LOG")
@@ -168,7 +182,6 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     match cli.command {
         Command::Serve {
             db,
@@ -178,6 +191,7 @@ async fn main() -> anyhow::Result<()> {
             flush_interval_s,
             sweep_interval_s,
             login_rate_per_min,
+            workers: _,
         } => {
             let mut config = Config::new(db.db, listen);
             config.data_dir = data_dir;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::IntoResponse;
 use futures::{Stream, StreamExt};
 use sessiondesk_protocol::{
     AdminUser, ApiKeyInfo, AuditEvent, ChangePage, ChangeQuery, Entity, LoginAttempt, Policy,
@@ -38,7 +39,7 @@ async fn changes(
     State(a): State<AppState>,
     admin: Admin,
     Query(q): Query<ChangeQuery>,
-) -> Result<axum::Json<FeedPage>> {
+) -> Result<axum::response::Response> {
     let me = admin.may(Permission::Read)?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) || q.after < 0 {
@@ -51,30 +52,45 @@ async fn changes(
     let next = rows.last().map_or(q.after, |r| r.seq);
     let policy: std::sync::Arc<Policy> = a.policies.get(&me.org_id);
     let now = a.now();
-    let changes = rows
-        .into_iter()
-        .map(|r| FeedChange {
-            seq: r.seq,
-            entity: r.entity,
-            op: "upsert",
-            data: match r.data {
-                // The stored row, not memory: the feed describes what is committed.
-                ChangeData::Session(s) => {
-                    FeedData::Session(Box::new(s.to_api(&policy, now, s.last_seen_at)))
-                }
-                ChangeData::User(u) => FeedData::User(u),
-                ChangeData::Login(l) => FeedData::Login(l),
-                ChangeData::Audit(e) => FeedData::Audit(e),
-                ChangeData::Policy(p) => FeedData::Policy(p),
-                ChangeData::ApiKey(k) => FeedData::ApiKey(k),
-            },
+    // A full page is megabytes of JSON: written on a blocking thread, so that it does not
+    // hold up the request threads (introspection) while it is.
+    let body = tokio::task::spawn_blocking(move || {
+        let changes = rows
+            .into_iter()
+            .map(|r| FeedChange {
+                seq: r.seq,
+                entity: r.entity,
+                op: "upsert",
+                data: match r.data {
+                    // The stored row, not memory: the feed describes what is committed.
+                    ChangeData::Session(s) => {
+                        FeedData::Session(Box::new(s.to_api(&policy, now, s.last_seen_at)))
+                    }
+                    ChangeData::User(u) => FeedData::User(u),
+                    ChangeData::Login(l) => FeedData::Login(l),
+                    ChangeData::Audit(e) => FeedData::Audit(e),
+                    ChangeData::Policy(p) => FeedData::Policy(p),
+                    ChangeData::ApiKey(k) => FeedData::ApiKey(k),
+                },
+            })
+            .collect();
+        serde_json::to_vec(&FeedPage {
+            changes,
+            next,
+            has_more,
         })
-        .collect();
-    Ok(axum::Json(FeedPage {
-        changes,
-        next,
-        has_more,
-    }))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("writing the change feed: {e}")))?
+    .map_err(|e| Error::Internal(format!("writing the change feed: {e}")))?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// [`ChangePage`] as it is written: each row serialised straight from its type (no
