@@ -219,14 +219,14 @@ pub struct NewApiKey {
 }
 
 /// 201 answer of `POST /v1/admin/api-keys`: the secret, this once.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreatedApiKey {
     pub key: ApiKeyInfo,
     /// `null` when this is a replay for the same `Idempotency-Key`: the secret is never
     /// stored, so only the first answer has it.
-    #[serde(serialize_with = "crate::Secret::serialize_exposed")]
+    #[serde(serialize_with = "crate::Secret::serialize_exposed_opt")]
     #[schema(value_type = Option<String>)]
-    pub secret: crate::Secret,
+    pub secret: Option<crate::Secret>,
 }
 
 /// What kind of row a change is about.

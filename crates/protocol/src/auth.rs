@@ -19,7 +19,7 @@ pub struct DeviceClaim {
 }
 
 /// `POST /v1/auth/login`
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The organisation's slug.
@@ -27,6 +27,7 @@ pub struct LoginRequest {
     pub org: String,
     #[schema(min_length = 1, max_length = 256)]
     pub username: String,
+    #[serde(serialize_with = "Secret::serialize_exposed")]
     #[schema(value_type = String, format = Password)]
     pub password: Secret,
     #[serde(default)]
@@ -36,7 +37,7 @@ pub struct LoginRequest {
 }
 
 /// 201 answer of a successful login. The token is shown here once and never again.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     #[serde(serialize_with = "Secret::serialize_exposed")]
     pub token: Secret,
@@ -44,9 +45,10 @@ pub struct LoginResponse {
 }
 
 /// `POST /v1/auth/login/resume`: end these sessions, then finish the login the ticket holds.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResumeRequest {
+    #[serde(serialize_with = "Secret::serialize_exposed")]
     #[schema(value_type = String)]
     pub login_ticket: Secret,
     /// Sessions to end; when absent, the oldest ones are ended until the new one fits.
@@ -112,8 +114,9 @@ pub struct Introspection {
 }
 
 /// Form body of `POST /oauth2/introspect` and `POST /oauth2/revoke`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TokenForm {
+    #[serde(serialize_with = "Secret::serialize_exposed")]
     #[schema(value_type = String)]
     pub token: Secret,
     pub token_type_hint: Option<String>,

@@ -42,6 +42,17 @@ impl Secret {
     pub fn serialize_exposed<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&secret.0)
     }
+
+    /// [`Secret::serialize_exposed`] for an optional secret (`null` when absent).
+    pub fn serialize_exposed_opt<S: Serializer>(
+        secret: &Option<Secret>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match secret {
+            Some(secret) => s.serialize_str(&secret.0),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 impl utoipa::PartialSchema for Secret {

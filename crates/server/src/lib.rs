@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod countries;
+pub mod embedded;
 pub mod enrich;
 pub mod error;
 pub mod expiry;

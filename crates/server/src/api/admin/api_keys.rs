@@ -57,7 +57,7 @@ async fn create(
                 revoked_at: None,
                 requests_24h: 0,
             },
-            secret,
+            secret: Some(secret),
         };
         json(StatusCode::CREATED, &created)
     })
