@@ -36,6 +36,9 @@ pub const APT: &[(Purpose, &[&str])] = &[
     (
         Purpose::Run,
         &[
+            // The console's keyring (Secret Service over libdbus):
+            "libdbus-1-dev",
+            "pkg-config",
             // The desktop console (Tauri 2 on Linux):
             // "libwebkit2gtk-4.1-dev",
         ],
@@ -48,8 +51,12 @@ pub const APT: &[(Purpose, &[&str])] = &[
             "python3-venv",
             // The desktop console's build and its end-to-end tests (a real window over WebDriver):
             // "libwebkit2gtk-4.1-dev", "xvfb", "webkit2gtk-driver",
-            // The console's keyring tests (Secret Service):
-            // "dbus", "gnome-keyring",
+            // The console's keyring (Secret Service over libdbus) and its end-to-end test
+            // against a real gnome-keyring:
+            "libdbus-1-dev",
+            "pkg-config",
+            "dbus",
+            "gnome-keyring",
             // The PostgreSQL store's tests:
             // "postgresql",
         ],

@@ -12,6 +12,7 @@
 mod bench;
 mod deps;
 mod fuzz;
+mod keyring;
 mod run;
 mod server;
 mod test;

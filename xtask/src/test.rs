@@ -31,6 +31,9 @@ pub fn test() -> Result<()> {
             .env("SESSIONDESK_DATA_DIR", repo_root().join("data")),
     )?;
 
+    // The console's token store against the real Secret Service.
+    crate::keyring::keyring()?;
+
     // Bad input never gets a 5xx or an answer outside the OpenAPI description.
     crate::fuzz::fuzz()?;
 

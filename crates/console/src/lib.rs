@@ -1,0 +1,10 @@
+//! The console's core, with no Tauri and no window: server profiles, the credential in the
+//! OS keyring, the offline SQLite cache with its sync from the change feed, the query
+//! engine over the cache, and the outbox of actions.
+
+pub mod error;
+pub mod paths;
+pub mod profiles;
+pub mod secrets;
+
+pub use error::{Error, Result};
