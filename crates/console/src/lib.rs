@@ -2,9 +2,11 @@
 //! OS keyring, the offline SQLite cache with its sync from the change feed, the query
 //! engine over the cache, and the outbox of actions.
 
+pub mod cache;
 pub mod error;
 pub mod paths;
 pub mod profiles;
 pub mod secrets;
+pub mod sync;
 
 pub use error::{Error, Result};
