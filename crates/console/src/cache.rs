@@ -34,9 +34,8 @@ impl Cache {
         let opts = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // A copy that can be refetched: NORMAL is durable across a crash of the app,
-            // and the outbox's rows are written with their own FULL-synced commit.
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a queued action (the outbox) survives a power loss, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod error;
+pub mod outbox;
 pub mod paths;
 pub mod profiles;
 pub mod secrets;
