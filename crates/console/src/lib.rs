@@ -7,6 +7,7 @@ pub mod error;
 pub mod outbox;
 pub mod paths;
 pub mod profiles;
+pub mod query;
 pub mod secrets;
 pub mod sync;
 

@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+pub mod countries;
 mod problem;
 mod secret;
 mod session;

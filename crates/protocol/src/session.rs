@@ -172,6 +172,10 @@ pub struct Location {
     pub timezone: Option<String>,
 }
 
+/// An active session older than this carries the `stale` risk flag (shown, and filtered
+/// by `risk=stale`, from its sign-in time: it is not stored).
+pub const STALE_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
+
 /// One reason to look twice at a session, with what it was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RiskFlag {

@@ -11,7 +11,6 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod countries;
 pub mod embedded;
 pub mod enrich;
 pub mod error;

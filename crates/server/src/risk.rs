@@ -11,8 +11,7 @@ use sessiondesk_protocol::{DeviceInfo, Location, RiskFlag};
 pub const IMPOSSIBLE_KMH: f64 = 1000.0;
 /// City-level geolocation is fuzzy; shorter hops never count as travel.
 const MIN_TRAVEL_KM: f64 = 100.0;
-/// Sessions older than this are flagged as stale.
-pub const STALE_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
+pub use sessiondesk_protocol::STALE_AFTER_MS;
 
 /// What risk assessment needs to know about one of the user's earlier sessions.
 #[derive(Debug, Clone)]

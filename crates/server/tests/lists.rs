@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use common::*;
 use reqwest::StatusCode;
+use sessiondesk_protocol::countries;
 use sessiondesk_protocol::{AdminUser, Page, Session, SessionStatus};
-use sessiondesk_server::countries;
 
 struct Data {
     h: Harness,

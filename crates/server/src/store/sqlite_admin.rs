@@ -172,7 +172,7 @@ fn push_session_text(q: &mut QueryBuilder<'_, Sqlite>, org_id: &str, text: &str)
         .push_bind(org_id.to_string());
     push_text(q, text, &["u.name", "u.username", "u.email"]);
     q.push(")");
-    let codes = crate::countries::matching(text);
+    let codes = sessiondesk_protocol::countries::matching(text);
     if !codes.is_empty() {
         // As rowids (through the org's country index), so the OR can be a union of lookups.
         q.push(" OR s.rowid IN (SELECT rowid FROM sessions WHERE org_id = ")
@@ -209,7 +209,7 @@ async fn few_candidates(
             .push_bind(org_id.to_string());
         push_text(&mut q, text, &["u.name", "u.username", "u.email"]);
         q.push(")");
-        let codes = crate::countries::matching(text);
+        let codes = sessiondesk_protocol::countries::matching(text);
         if !codes.is_empty() {
             q.push(" UNION ALL SELECT rowid FROM sessions WHERE org_id = ")
                 .push_bind(org_id.to_string());

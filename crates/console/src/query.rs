@@ -1,0 +1,226 @@
+//! Queries over the cache with the admin sessions list's own filters and sorts
+//! ([`SessionQuery`]), so the console answers offline what the server would answer
+//! online: the same rows in the same order. Text search reads the trigram index.
+
+use serde::Serialize;
+use sessiondesk_protocol::{
+    countries, Order, Session, SessionQuery, SessionSort, StatusFilter, STALE_AFTER_MS,
+};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::cache::Cache;
+use crate::error::{Error, Result};
+
+/// Most rows one window may hold (the table asks for what is on screen, plus a margin).
+pub const MAX_WINDOW: u32 = 10_000;
+
+/// One window of the sessions list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rows {
+    pub items: Vec<Session>,
+    /// Every matching row, counted exactly.
+    pub total: u64,
+    /// When the cache last caught up with the server (Unix ms).
+    pub synced_at: Option<i64>,
+}
+
+/// A user's share of the matching sessions ("group by user").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct UserGroup {
+    pub user_id: String,
+    pub username: String,
+    pub name: String,
+    pub sessions: i64,
+    pub active: i64,
+}
+
+/// `"text"` as an FTS5 phrase: a substring, for the trigram tokenizer.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// `%text%` with LIKE's wildcards escaped (`ESCAPE '\'`).
+fn like(text: &str) -> String {
+    let mut s = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// The columns of a session's searchable text, one by one (for text under three
+/// characters, which the trigram index cannot look up).
+const TEXT_COLUMNS: &str =
+    "json_extract(s.body, '$.ip'), json_extract(s.body, '$.location.city'), \
+    json_extract(s.body, '$.location.region'), s.country_code, \
+    json_extract(s.body, '$.device.browser'), json_extract(s.body, '$.device.os'), \
+    json_extract(s.body, '$.device.model'), json_extract(s.body, '$.device.name'), s.app_name";
+
+fn push_like_any(q: &mut QueryBuilder<'_, Sqlite>, pattern: &str, cols: &[&str]) {
+    q.push("(");
+    for (i, col) in cols.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(*col)
+            .push(" LIKE ")
+            .push_bind(pattern.to_string())
+            .push(" ESCAPE '\\'");
+    }
+    q.push(")");
+}
+
+fn push_in(q: &mut QueryBuilder<'_, Sqlite>, col: &str, values: &[impl AsRef<str>]) {
+    q.push(" AND ").push(col).push(" IN (");
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.as_ref().to_string());
+    }
+    q.push(")");
+}
+
+/// ` FROM sessions s WHERE ...` for the filters of `f`, as the server reads them.
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64) {
+    q.push(" FROM sessions s WHERE 1");
+    match f.status.unwrap_or_default() {
+        StatusFilter::Active => {
+            q.push(" AND s.status = 'active'");
+        }
+        StatusFilter::Ended => {
+            q.push(" AND s.status = 'ended'");
+        }
+        StatusFilter::All => {}
+    }
+    if !f.user_id.is_empty() {
+        push_in(q, "s.user_id", &f.user_id);
+    }
+    if let Some(kind) = f.kind {
+        q.push(" AND s.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(app) = &f.app {
+        q.push(" AND s.app_name = ").push_bind(app.clone());
+    }
+    if let Some(c) = &f.country {
+        q.push(" AND s.country_code = ")
+            .push_bind(c.to_ascii_uppercase());
+    }
+    match f.risk.as_deref() {
+        Some("stale") => {
+            q.push(" AND s.status = 'active' AND s.created_at < ")
+                .push_bind(now - STALE_AFTER_MS);
+        }
+        Some(flag) => {
+            q.push(" AND s.risk LIKE ")
+                .push_bind(like(&format!(" {flag} ")))
+                .push(" ESCAPE '\\'");
+        }
+        None => {}
+    }
+    let bound = |t: &Option<sessiondesk_protocol::Timestamp>| t.as_ref().map(|t| t.millis());
+    if let Some(t) = bound(&f.login_from) {
+        q.push(" AND s.created_at >= ").push_bind(t);
+    }
+    if let Some(t) = bound(&f.login_to) {
+        q.push(" AND s.created_at <= ").push_bind(t);
+    }
+    if let Some(t) = bound(&f.active_from) {
+        q.push(" AND s.last_seen_at >= ").push_bind(t);
+    }
+    if let Some(t) = bound(&f.active_to) {
+        q.push(" AND s.last_seen_at <= ").push_bind(t);
+    }
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if let Some(text) = text {
+        let pattern = like(text);
+        q.push(" AND (");
+        if text.chars().count() >= 3 {
+            q.push("s.rowid IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
+                .push_bind(fts_phrase(text))
+                .push(")");
+        } else {
+            let cols: Vec<&str> = TEXT_COLUMNS.split(", ").collect();
+            push_like_any(q, &pattern, &cols);
+        }
+        q.push(" OR s.user_id IN (SELECT u.id FROM users u WHERE ");
+        push_like_any(q, &pattern, &["u.name", "u.username", "u.email"]);
+        q.push(")");
+        let codes = countries::matching(text);
+        if !codes.is_empty() {
+            q.push(" OR (1");
+            push_in(q, "s.country_code", &codes);
+            q.push(")");
+        }
+        q.push(")");
+    }
+}
+
+fn sort_column(sort: SessionSort) -> &'static str {
+    match sort {
+        SessionSort::LoginAt => "s.created_at",
+        SessionSort::LastSeenAt => "s.last_seen_at",
+        SessionSort::User => "s.username",
+        SessionSort::Country => "COALESCE(s.country_code, '')",
+    }
+}
+
+impl Cache {
+    /// A window of the sessions matching `f`, in `f`'s order: `f.limit` rows (default
+    /// 100) from `offset`.
+    pub async fn sessions(&self, f: &SessionQuery, offset: u64, now: i64) -> Result<Rows> {
+        let limit = f.limit.unwrap_or(100);
+        if !(1..=MAX_WINDOW).contains(&limit) {
+            return Err(Error::Invalid(format!(
+                "a window holds 1 to {MAX_WINDOW} rows, not {limit}"
+            )));
+        }
+        let dir = if f.order.unwrap_or_default() == Order::Asc {
+            " ASC"
+        } else {
+            " DESC"
+        };
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT s.body");
+        push_filter(&mut q, f, now);
+        q.push(" ORDER BY ")
+            .push(sort_column(f.sort.unwrap_or_default()))
+            .push(dir)
+            .push(", s.id")
+            .push(dir);
+        q.push(" LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        let bodies: Vec<String> = q.build_query_scalar().fetch_all(self.pool()).await?;
+        let items = bodies
+            .iter()
+            .map(|b| serde_json::from_str(b))
+            .collect::<std::result::Result<Vec<Session>, _>>()?;
+        Ok(Rows {
+            items,
+            total: self.count_sessions(f, now).await?,
+            synced_at: self.synced_at().await?,
+        })
+    }
+
+    /// How many sessions match `f`.
+    pub async fn count_sessions(&self, f: &SessionQuery, now: i64) -> Result<u64> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        push_filter(&mut q, f, now);
+        let n: i64 = q.build_query_scalar().fetch_one(self.pool()).await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The matching sessions grouped by user: most sessions first.
+    pub async fn sessions_by_user(&self, f: &SessionQuery, now: i64) -> Result<Vec<UserGroup>> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT s.user_id, MAX(s.username) AS username, MAX(s.user_name) AS name, \
+             COUNT(*) AS sessions, SUM(s.status = 'active') AS active",
+        );
+        push_filter(&mut q, f, now);
+        q.push(" GROUP BY s.user_id ORDER BY sessions DESC, username ASC");
+        Ok(q.build_query_as().fetch_all(self.pool()).await?)
+    }
+}
