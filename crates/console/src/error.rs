@@ -32,7 +32,6 @@ impl Error {
     /// A stable code for the UI.
     pub fn code(&self) -> &str {
         match self {
-            Error::Client(e) if e.needs_sign_in() => "sign_in_required",
             Error::Client(e) => e.code(),
             Error::SignInRequired(_) => "sign_in_required",
             Error::NoProfile(_) => "no_profile",
@@ -40,6 +39,15 @@ impl Error {
             Error::Keyring(_) => "keyring",
             Error::Cache(_) => "cache",
             Error::Io(_) => "io",
+        }
+    }
+
+    /// The server no longer takes the profile's token (or there is none): sign in again.
+    pub fn needs_sign_in(&self) -> bool {
+        match self {
+            Error::SignInRequired(_) => true,
+            Error::Client(e) => e.needs_sign_in(),
+            _ => false,
         }
     }
 

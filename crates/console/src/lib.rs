@@ -3,6 +3,7 @@
 //! engine over the cache, and the outbox of actions.
 
 pub mod cache;
+pub mod console;
 pub mod error;
 pub mod outbox;
 pub mod paths;
@@ -11,4 +12,5 @@ pub mod query;
 pub mod secrets;
 pub mod sync;
 
+pub use console::{Console, Workspace};
 pub use error::{Error, Result};

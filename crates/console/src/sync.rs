@@ -124,7 +124,7 @@ impl Syncer {
             if matches!(*state.borrow(), SyncState::Live { .. }) {
                 backoff = FIRST_BACKOFF;
             }
-            if err.code() == "sign_in_required" {
+            if err.needs_sign_in() {
                 state.send_replace(SyncState::SignInRequired);
                 return;
             }
