@@ -61,7 +61,8 @@ pub const APT: &[(Purpose, &[&str])] = &[
             // "postgresql",
         ],
     ),
-    (Purpose::Bench, &[]),
+    // The console benchmark links the console core (its keyring uses libdbus).
+    (Purpose::Bench, &["libdbus-1-dev", "pkg-config"]),
 ];
 
 /// A binary installed from crates.io with `cargo install --locked`.

@@ -5,7 +5,7 @@ use reqwest::Method;
 use sessiondesk_protocol::{
     ActionReceipt, ActionRequest, AdminUser, ApiKeyInfo, AuditEvent, AuditQuery, AuditVerification,
     ChangePage, ChangeQuery, CreatedApiKey, LockRequest, LoginAttempt, LoginQuery, NewApiKey, Page,
-    Policy, PolicyPreview, RevokeSessionsRequest, Session, SessionQuery, UserQuery,
+    Policy, PolicyPreview, RawChangePage, RevokeSessionsRequest, Session, SessionQuery, UserQuery,
 };
 
 use crate::auth::segment;
@@ -181,6 +181,11 @@ impl Client {
 
     /// `GET /v1/admin/changes`: the changes after a sequence number, in order.
     pub async fn changes(&self, q: &ChangeQuery) -> Result<ChangePage> {
+        self.get("v1/admin/changes", Some(query(q)?)).await
+    }
+
+    /// [`Client::changes`] with each row's data left as JSON text.
+    pub async fn changes_raw(&self, q: &ChangeQuery) -> Result<RawChangePage> {
         self.get("v1/admin/changes", Some(query(q)?)).await
     }
 

@@ -3,6 +3,7 @@
 //! engine over the cache, and the outbox of actions.
 
 pub mod cache;
+mod cache_writer;
 pub mod console;
 pub mod error;
 pub mod outbox;

@@ -80,7 +80,7 @@ impl Syncer {
             let limit = self.page;
             async move {
                 client
-                    .changes(&ChangeQuery {
+                    .changes_raw(&ChangeQuery {
                         after,
                         limit: Some(limit),
                     })
@@ -90,9 +90,9 @@ impl Syncer {
         let mut page = fetch(after).await?;
         loop {
             let next = page.has_more.then(|| tokio::spawn(fetch(page.next)));
-            self.cache.apply(&page, now_ms()).await?;
             applied += page.changes.len() as u64;
             after = page.next;
+            self.cache.apply(page, now_ms()).await?;
             match next {
                 Some(task) => {
                     page = task

@@ -289,6 +289,25 @@ pub struct ChangePage {
     pub has_more: bool,
 }
 
+/// [`ChangePage`] with each row's data kept as the JSON text it arrived in, for a reader
+/// that stores the text and reads a few fields from it (the console's sync): building a
+/// tree of every row and writing it back out was most of that reader's work.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawChangePage {
+    pub changes: Vec<RawChange>,
+    pub next: i64,
+    pub has_more: bool,
+}
+
+/// [`Change`] with its data as JSON text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawChange {
+    pub seq: i64,
+    pub entity: Entity,
+    pub op: String,
+    pub data: Box<serde_json::value::RawValue>,
+}
+
 /// `GET /v1/admin/changes` parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, IntoParams)]
 #[serde(default, deny_unknown_fields)]
