@@ -8,6 +8,8 @@
 //! (c) Memory: the authority's VmRSS right after start-up and after the introspection run.
 //! (d) Admin API: `admin-api` reads the first page of the sessions list for five filter
 //!     mixes (p95 each), then exports the whole change feed (rows/s).
+//! (e) Console core: `console` syncs the whole org into an empty cache (rows/s), then runs
+//!     four query mixes over the cache (p95 each).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,8 @@ const TARGET_INTROSPECT_P99_US: u64 = 2000;
 const TARGET_LOGIN_RATIO: f64 = 0.9;
 const TARGET_LIST_P95_MS: f64 = 50.0;
 const TARGET_FEED_ROWS_PER_SEC: f64 = 100_000.0;
+/// Issue target: a first console sync of 1M sessions at 50k rows/s at least.
+const TARGET_SYNC_ROWS_PER_SEC: f64 = 50_000.0;
 /// Below this fraction of `"active":true` answers the introspection run measured the wrong thing.
 const MIN_ACTIVE_FRACTION: f64 = 0.99;
 
@@ -130,6 +134,8 @@ struct Report {
     rss_after_kib: Option<u64>,
     /// `admin-api`'s JSON line.
     admin: Option<serde_json::Value>,
+    /// `console`'s JSON line.
+    console: Option<serde_json::Value>,
     failures: Vec<String>,
 }
 
@@ -139,6 +145,7 @@ struct Bins {
     trivial: PathBuf,
     argon2: PathBuf,
     admin_api: PathBuf,
+    console: PathBuf,
 }
 
 pub fn bench(args: &Args) -> Result<()> {
@@ -161,6 +168,7 @@ pub fn bench(args: &Args) -> Result<()> {
         trivial: built_binary("release", "trivial-server")?,
         argon2: built_binary("release", "argon2-rate")?,
         admin_api: built_binary("release", "admin-api")?,
+        console: built_binary("release", "console")?,
     };
     let machine = machine_description();
     let out = repo_root().join("bench").join("out");
@@ -388,6 +396,28 @@ fn real_runs(
     match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
         Ok(v) => report.admin = Some(v),
         Err(err) => report.failures.push(format!("admin API: {err:#}")),
+    }
+
+    let mut cmd = Command::new(&bins.console);
+    cmd.args(["--url", &server.url(), "--org", BENCH_ORG])
+        .args(["--password", BENCH_PASSWORD])
+        .arg("--work")
+        .arg(work)
+        .args([
+            "--requests",
+            if settings.sessions < 1_000_000 {
+                "20"
+            } else {
+                "100"
+            },
+        ]);
+    step(&format!(
+        "console core on sessiondesk-server: {}",
+        describe(&cmd)
+    ));
+    match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
+        Ok(v) => report.console = Some(v),
+        Err(err) => report.failures.push(format!("console: {err:#}")),
     }
 
     if let Some(status) = server.stop() {
@@ -666,6 +696,7 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
     }
 
     render_admin(&mut o, s, r);
+    render_console(&mut o, s, r);
 
     let _ = writeln!(o, "### (c) Memory and set-up\n");
     if r.seed_secs.is_none() && r.rss_start_kib.is_none() {
@@ -690,6 +721,55 @@ fn render(s: &Settings, quick: bool, m: &Machine, r: &Report) -> String {
         );
     }
     o
+}
+
+fn render_console(o: &mut String, s: &Settings, r: &Report) {
+    let _ = writeln!(
+        o,
+        "### (e) Console core: first sync and the offline cache\n"
+    );
+    let Some(c) = &r.console else {
+        let _ = writeln!(o, "Not measured in this run.\n");
+        return;
+    };
+    let sync = &c["sync"];
+    let rate = sync["rows_per_sec"].as_f64().unwrap_or(0.0);
+    let _ = writeln!(
+        o,
+        "First sync of the org ({} sessions) from the authority on this machine into an empty \
+         cache: {} changes in {:.1} s: **{:.0} rows/s** (target ≥ {:.0}): **{}**; cache file \
+         {:.1} MiB.\n",
+        s.sessions,
+        sync["rows"],
+        sync["secs"].as_f64().unwrap_or(0.0),
+        rate,
+        TARGET_SYNC_ROWS_PER_SEC,
+        verdict(rate >= TARGET_SYNC_ROWS_PER_SEC),
+        sync["cache_bytes"].as_f64().unwrap_or(0.0) / 1_048_576.0
+    );
+    let _ = writeln!(
+        o,
+        "First window (100 rows, with the exact count) of the cache's sessions query, each \
+         query with other values; 5 warm-up queries per mix.\n"
+    );
+    let _ = writeln!(
+        o,
+        "| filter mix | queries | p50 | p95 | max | p95 ≤ {TARGET_LIST_P95_MS} ms |\n|---|---:|---:|---:|---:|---|"
+    );
+    for m in c["mixes"].as_array().into_iter().flatten() {
+        let f = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | **{}** |",
+            m["name"].as_str().unwrap_or("?"),
+            m["requests"],
+            f("p50_ms"),
+            f("p95_ms"),
+            f("max_ms"),
+            verdict(f("p95_ms") <= TARGET_LIST_P95_MS)
+        );
+    }
+    let _ = writeln!(o);
 }
 
 fn render_admin(o: &mut String, s: &Settings, r: &Report) {

@@ -75,7 +75,14 @@ fn apply(conn: &mut Connection, page: &RawChangePage, now: i64) -> Result<()> {
     if !page.has_more {
         set_state(&tx, "synced_at", now)?;
     }
-    tx.commit().map_err(db)
+    tx.commit().map_err(db)?;
+    if !page.has_more {
+        // Statistics for the query planner once the copy is complete (sampled, so cheap;
+        // a no-op when the tables have not changed much since the last time).
+        conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+            .map_err(db)?;
+    }
+    Ok(())
 }
 
 fn set_state(tx: &Transaction<'_>, key: &str, value: i64) -> Result<()> {

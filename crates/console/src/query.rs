@@ -136,23 +136,26 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64) {
     let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
     if let Some(text) = text {
         let pattern = like(text);
-        q.push(" AND (");
+        // One set of row ids, each part found through its own index: the text index, the
+        // users' sessions, the countries' sessions.
+        q.push(" AND s.rowid IN (");
         if text.chars().count() >= 3 {
-            q.push("s.rowid IN (SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
-                .push_bind(fts_phrase(text))
-                .push(")");
+            q.push("SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
+                .push_bind(fts_phrase(text));
         } else {
             let cols: Vec<&str> = TEXT_COLUMNS.split(", ").collect();
+            q.push("SELECT s.rowid FROM sessions s WHERE ");
             push_like_any(q, &pattern, &cols);
         }
-        q.push(" OR s.user_id IN (SELECT u.id FROM users u WHERE ");
+        q.push(
+            " UNION SELECT rowid FROM sessions WHERE user_id IN (SELECT u.id FROM users u WHERE ",
+        );
         push_like_any(q, &pattern, &["u.name", "u.username", "u.email"]);
         q.push(")");
         let codes = countries::matching(text);
         if !codes.is_empty() {
-            q.push(" OR (1");
-            push_in(q, "s.country_code", &codes);
-            q.push(")");
+            q.push(" UNION SELECT rowid FROM sessions WHERE 1");
+            push_in(q, "country_code", &codes);
         }
         q.push(")");
     }
@@ -182,17 +185,22 @@ impl Cache {
         } else {
             " DESC"
         };
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT s.body");
+        // The window's row ids first (from indexes where they cover the filter), then
+        // only those rows' bodies: sorting bodies would read every matching row.
+        let order = format!(
+            " ORDER BY {}{dir}, s.id{dir}",
+            sort_column(f.sort.unwrap_or_default())
+        );
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT s.body FROM sessions s WHERE s.rowid IN (SELECT s.rowid",
+        );
         push_filter(&mut q, f, now);
-        q.push(" ORDER BY ")
-            .push(sort_column(f.sort.unwrap_or_default()))
-            .push(dir)
-            .push(", s.id")
-            .push(dir);
+        q.push(&order);
         q.push(" LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        q.push(")").push(&order);
         let bodies: Vec<String> = q.build_query_scalar().fetch_all(self.pool()).await?;
         let items = bodies
             .iter()
