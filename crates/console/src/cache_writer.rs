@@ -66,13 +66,73 @@ fn open(path: &PathBuf) -> Result<Connection> {
     Ok(conn)
 }
 
+/// The secondary indexes of `sessions`, exactly as the migrations create them. A first
+/// sync of many rows drops them and builds them once at its end, with the text index:
+/// building from the whole table is several times faster than keeping them up to date row
+/// by row. (A test checks this list against the migrated schema.)
+pub(crate) const SESSION_INDEXES: &[(&str, &str)] = &[
+    (
+        "sessions_status_created",
+        "CREATE INDEX sessions_status_created ON sessions (status, created_at, id)",
+    ),
+    (
+        "sessions_seen",
+        "CREATE INDEX sessions_seen ON sessions (last_seen_at, id)",
+    ),
+    (
+        "sessions_user",
+        "CREATE INDEX sessions_user ON sessions (user_id, created_at, id)",
+    ),
+    (
+        "sessions_country",
+        "CREATE INDEX sessions_country ON sessions (country_code, status, created_at, id)",
+    ),
+    (
+        "sessions_created",
+        "CREATE INDEX sessions_created ON sessions (created_at, status, last_seen_at, id)",
+    ),
+];
+
+fn get_state(tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
+    tx.prepare_cached("SELECT value FROM sync_state WHERE key = ?1")
+        .and_then(|mut st| st.query_row(params![key], |r| r.get(0)).optional())
+        .map_err(db)
+}
+
 fn apply(conn: &mut Connection, page: &RawChangePage, now: i64) -> Result<()> {
     let tx = conn.transaction().map_err(db)?;
+    // Bulk mode: a first sync that spans pages loads rows without the secondary and text
+    // indexes (queries meanwhile are slow and text search incomplete; the UI says it is
+    // syncing). It survives an interruption: the state says to carry on.
+    let mut bulk = get_state(&tx, "bulk")? == Some(1);
+    if !bulk && page.has_more && get_state(&tx, "position")?.unwrap_or(0) == 0 {
+        let empty: bool = tx
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM sessions)", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        if empty {
+            for (name, _) in SESSION_INDEXES {
+                tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))
+                    .map_err(db)?;
+            }
+            set_state(&tx, "bulk", 1)?;
+            bulk = true;
+        }
+    }
     for change in &page.changes {
-        apply_change(&tx, change)?;
+        apply_change(&tx, change, bulk)?;
     }
     set_state(&tx, "position", page.next)?;
     if !page.has_more {
+        if bulk {
+            tx.execute_batch(
+                "INSERT INTO sessions_text (rowid, search) SELECT rowid, search FROM sessions",
+            )
+            .map_err(db)?;
+            set_state(&tx, "bulk", 0)?;
+        }
+        build_missing_indexes(&tx)?;
         set_state(&tx, "synced_at", now)?;
     }
     tx.commit().map_err(db)?;
@@ -81,6 +141,22 @@ fn apply(conn: &mut Connection, page: &RawChangePage, now: i64) -> Result<()> {
         // a no-op when the tables have not changed much since the last time).
         conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
             .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn build_missing_indexes(tx: &Transaction<'_>) -> Result<()> {
+    for (name, ddl) in SESSION_INDEXES {
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+                params![name],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        if !exists {
+            tx.execute_batch(ddl).map_err(db)?;
+        }
     }
     Ok(())
 }
@@ -112,10 +188,10 @@ fn run(tx: &Transaction<'_>, sql: &str, p: impl rusqlite::Params) -> Result<()> 
     Ok(())
 }
 
-fn apply_change(tx: &Transaction<'_>, change: &RawChange) -> Result<()> {
+fn apply_change(tx: &Transaction<'_>, change: &RawChange, bulk: bool) -> Result<()> {
     let body = change.data.get();
     match change.entity {
-        Entity::Session => upsert_session(tx, &typed::<Session>(change)?, body),
+        Entity::Session => upsert_session(tx, &typed::<Session>(change)?, body, bulk),
         Entity::User => {
             let u: AdminUser = typed(change)?;
             run(
@@ -174,7 +250,7 @@ fn apply_change(tx: &Transaction<'_>, change: &RawChange) -> Result<()> {
     }
 }
 
-fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str) -> Result<()> {
+fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str, bulk: bool) -> Result<()> {
     let search = search_text(s);
     let risk = if s.risk.flags.is_empty() {
         String::new()
@@ -186,13 +262,17 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str) -> Result<()> {
         SessionStatus::Active => "active",
         SessionStatus::Ended => "ended",
     };
-    let old: Option<(i64, String)> = tx
-        .prepare_cached("SELECT rowid, search FROM sessions WHERE id = ?1")
-        .and_then(|mut st| {
-            st.query_row(params![s.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-        })
-        .map_err(db)?;
+    // In bulk mode the text index is built at the end, from the table.
+    let old: Option<(i64, String)> = if bulk {
+        None
+    } else {
+        tx.prepare_cached("SELECT rowid, search FROM sessions WHERE id = ?1")
+            .and_then(|mut st| {
+                st.query_row(params![s.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(db)?
+    };
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO sessions (id, user_id, username, user_name, status, kind, app_name, \
@@ -228,6 +308,7 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str) -> Result<()> {
         })
         .map_err(db)?;
     match old {
+        _ if bulk => Ok(()),
         Some((_, text)) if text == search => Ok(()),
         Some((old_rowid, _)) => {
             run(
@@ -246,5 +327,38 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str) -> Result<()> {
             "INSERT INTO sessions_text (rowid, search) VALUES (?1, ?2)",
             params![rowid, search],
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SESSION_INDEXES;
+
+    #[tokio::test]
+    async fn the_bulk_load_rebuilds_the_indexes_the_migrations_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = crate::cache::Cache::open(&dir.path().join("c.db"))
+            .await
+            .unwrap();
+        for (name, ddl) in SESSION_INDEXES {
+            let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
+                .bind(name)
+                .fetch_one(cache.pool())
+                .await
+                .unwrap();
+            assert_eq!(&sql, ddl);
+        }
+        let all: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' \
+             AND sql IS NOT NULL",
+        )
+        .fetch_one(cache.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            all as usize,
+            SESSION_INDEXES.len(),
+            "a new index belongs in the list"
+        );
     }
 }
