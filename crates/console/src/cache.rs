@@ -86,6 +86,7 @@ impl Cache {
             .execute(&mut *tx)
             .await?;
         for table in [
+            "session_bodies",
             "sessions",
             "users",
             "logins",

@@ -276,14 +276,14 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str, bulk: bool) -> 
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO sessions (id, user_id, username, user_name, status, kind, app_name, \
-             country_code, created_at, last_seen_at, risk, search, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+             country_code, created_at, last_seen_at, risk, search) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (id) DO UPDATE SET \
              user_id = excluded.user_id, username = excluded.username, \
              user_name = excluded.user_name, status = excluded.status, kind = excluded.kind, \
              app_name = excluded.app_name, country_code = excluded.country_code, \
              created_at = excluded.created_at, last_seen_at = excluded.last_seen_at, \
-             risk = excluded.risk, search = excluded.search, body = excluded.body \
+             risk = excluded.risk, search = excluded.search \
              RETURNING rowid",
         )
         .and_then(|mut st| {
@@ -301,12 +301,17 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str, bulk: bool) -> 
                     s.last_seen_at.millis(),
                     risk,
                     search,
-                    body
                 ],
                 |r| r.get(0),
             )
         })
         .map_err(db)?;
+    run(
+        tx,
+        "INSERT INTO session_bodies (id, body) VALUES (?1, ?2) \
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+        params![rowid, body],
+    )?;
     match old {
         _ if bulk => Ok(()),
         Some((_, text)) if text == search => Ok(()),

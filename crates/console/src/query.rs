@@ -55,10 +55,10 @@ fn like(text: &str) -> String {
 /// The columns of a session's searchable text, one by one (for text under three
 /// characters, which the trigram index cannot look up).
 const TEXT_COLUMNS: &str =
-    "json_extract(s.body, '$.ip'), json_extract(s.body, '$.location.city'), \
-    json_extract(s.body, '$.location.region'), s.country_code, \
-    json_extract(s.body, '$.device.browser'), json_extract(s.body, '$.device.os'), \
-    json_extract(s.body, '$.device.model'), json_extract(s.body, '$.device.name'), s.app_name";
+    "json_extract(b.body, '$.ip'), json_extract(b.body, '$.location.city'), \
+    json_extract(b.body, '$.location.region'), s.country_code, \
+    json_extract(b.body, '$.device.browser'), json_extract(b.body, '$.device.os'), \
+    json_extract(b.body, '$.device.model'), json_extract(b.body, '$.device.name'), s.app_name";
 
 fn push_like_any(q: &mut QueryBuilder<'_, Sqlite>, pattern: &str, cols: &[&str]) {
     q.push("(");
@@ -144,7 +144,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64) {
                 .push_bind(fts_phrase(text));
         } else {
             let cols: Vec<&str> = TEXT_COLUMNS.split(", ").collect();
-            q.push("SELECT s.rowid FROM sessions s WHERE ");
+            q.push("SELECT s.rowid FROM sessions s JOIN session_bodies b ON b.id = s.rowid WHERE ");
             push_like_any(q, &pattern, &cols);
         }
         q.push(
@@ -192,7 +192,7 @@ impl Cache {
             sort_column(f.sort.unwrap_or_default())
         );
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT s.body FROM sessions s WHERE s.rowid IN (SELECT s.rowid",
+            "SELECT b.body FROM sessions s JOIN session_bodies b ON b.id = s.rowid WHERE s.rowid IN (SELECT s.rowid",
         );
         push_filter(&mut q, f, now);
         q.push(&order);

@@ -70,7 +70,10 @@ async fn server_copy(c: &Client) -> Copy {
 async fn cache_copy(cache: &Cache) -> Copy {
     let mut out = Copy::new();
     for (entity, sql) in [
-        ("session", "SELECT id, body FROM sessions"),
+        (
+            "session",
+            "SELECT s.id, b.body FROM sessions s JOIN session_bodies b ON b.id = s.rowid",
+        ),
         ("user", "SELECT id, body FROM users"),
         ("login", "SELECT id, body FROM logins"),
         ("audit", "SELECT id, body FROM audit_events"),
