@@ -135,6 +135,9 @@ impl Authority {
                         Ok(n) => tracing::info!(ended = n, "expired sessions ended"),
                         Err(e) => tracing::error!(error = %e, "sweeping expired sessions failed"),
                     }
+                    if let Err(e) = self.store.checkpoint().await {
+                        tracing::warn!(error = %e, "checkpointing the database failed");
+                    }
                 }
                 _ = stop.changed() => break,
             }

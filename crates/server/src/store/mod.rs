@@ -25,6 +25,11 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// Applies the embedded migrations.
     async fn migrate(&self) -> Result<()>;
 
+    /// Folds the write-ahead log back into the database and empties it when no reader is
+    /// still using it. Automatic checkpoints never shrink the log, and with readers always
+    /// active it grew to gigabytes over an hour of sweeps.
+    async fn checkpoint(&self) -> Result<()>;
+
     // --- orgs and policy
     async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()>;
     /// By the slug users type at sign-in.
