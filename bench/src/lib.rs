@@ -90,6 +90,21 @@ impl XorShift {
     }
 }
 
+/// One query mix's latencies as `{name, requests, p50_ms, p95_ms, max_ms}` (the admin-api
+/// and console benchmarks report their mixes alike).
+pub fn mix_summary(name: &str, mut times: Vec<std::time::Duration>) -> serde_json::Value {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    serde_json::json!({
+        "name": name,
+        "requests": times.len(),
+        "p50_ms": ms(at(0.50)),
+        "p95_ms": ms(at(0.95)),
+        "max_ms": ms(*times.last().expect("at least one timing")),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -378,46 +378,31 @@ fn real_runs(
         Err(err) => report.failures.push(format!("login: {err:#}")),
     }
 
-    let mut cmd = Command::new(&bins.admin_api);
-    cmd.args(["--url", &server.url(), "--org", BENCH_ORG])
-        .args(["--password", BENCH_PASSWORD])
-        .args([
-            "--requests",
-            if settings.sessions < 1_000_000 {
-                "20"
-            } else {
-                "100"
-            },
-        ]);
-    step(&format!(
-        "admin API on sessiondesk-server: {}",
-        describe(&cmd)
-    ));
-    match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
-        Ok(v) => report.admin = Some(v),
-        Err(err) => report.failures.push(format!("admin API: {err:#}")),
-    }
-
-    let mut cmd = Command::new(&bins.console);
-    cmd.args(["--url", &server.url(), "--org", BENCH_ORG])
-        .args(["--password", BENCH_PASSWORD])
-        .arg("--work")
-        .arg(work)
-        .args([
-            "--requests",
-            if settings.sessions < 1_000_000 {
-                "20"
-            } else {
-                "100"
-            },
-        ]);
-    step(&format!(
-        "console core on sessiondesk-server: {}",
-        describe(&cmd)
-    ));
-    match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
-        Ok(v) => report.console = Some(v),
-        Err(err) => report.failures.push(format!("console: {err:#}")),
+    // The admin API's and the console core's read paths: one client binary each, signed in
+    // as the bench owner, fewer queries per mix on a quick run.
+    let requests = if settings.sessions < 1_000_000 {
+        "20"
+    } else {
+        "100"
+    };
+    let reader = |program: &Path| {
+        let mut cmd = Command::new(program);
+        cmd.args(["--url", &server.url(), "--org", BENCH_ORG])
+            .args(["--password", BENCH_PASSWORD, "--requests", requests]);
+        cmd
+    };
+    let admin = reader(&bins.admin_api);
+    let mut console = reader(&bins.console);
+    console.arg("--work").arg(work);
+    for (what, mut cmd, slot) in [
+        ("admin API", admin, &mut report.admin),
+        ("console core", console, &mut report.console),
+    ] {
+        step(&format!("{what} on sessiondesk-server: {}", describe(&cmd)));
+        match capture_json_line(&mut cmd).and_then(|l| Ok(serde_json::from_str(&l)?)) {
+            Ok(v) => *slot = Some(v),
+            Err(err) => report.failures.push(format!("{what}: {err:#}")),
+        }
     }
 
     if let Some(status) = server.stop() {

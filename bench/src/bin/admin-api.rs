@@ -4,7 +4,7 @@
 //! Prints one JSON line: `{mixes: [{name, requests, p50_ms, p95_ms, max_ms}], feed: {rows,
 //! pages, secs, rows_per_sec}}`.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
@@ -14,7 +14,7 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
-use sessiondesk_bench::{bench_username, login_body, XorShift};
+use sessiondesk_bench::{bench_username, login_body, mix_summary, XorShift};
 use tokio::net::TcpStream;
 
 #[derive(Parser, Debug)]
@@ -230,16 +230,7 @@ async fn main() -> Result<()> {
                 times.push(took);
             }
         }
-        times.sort();
-        let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1)];
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        out.push(serde_json::json!({
-            "name": name,
-            "requests": times.len(),
-            "p50_ms": ms(at(0.50)),
-            "p95_ms": ms(at(0.95)),
-            "max_ms": ms(*times.last().unwrap()),
-        }));
+        out.push(mix_summary(name, times));
     }
 
     #[derive(serde::Deserialize)]

@@ -3,11 +3,11 @@
 //! other values). Prints one JSON line: `{sync: {rows, secs, rows_per_sec, cache_bytes},
 //! mixes: [{name, requests, p50_ms, p95_ms, max_ms}]}`.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use sessiondesk_bench::{bench_username, XorShift};
+use sessiondesk_bench::{bench_username, mix_summary, XorShift};
 use sessiondesk_client::protocol::{
     LoginRequest, Secret, SessionQuery, SessionSort, StatusFilter, Timestamp,
 };
@@ -144,16 +144,7 @@ async fn main() -> Result<()> {
                 times.push(took);
             }
         }
-        times.sort();
-        let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1)];
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        out.push(serde_json::json!({
-            "name": name,
-            "requests": times.len(),
-            "p50_ms": ms(at(0.50)),
-            "p95_ms": ms(at(0.95)),
-            "max_ms": ms(*times.last().unwrap()),
-        }));
+        out.push(mix_summary(name, times));
     }
     println!(
         "{}",

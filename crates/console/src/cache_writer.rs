@@ -312,27 +312,22 @@ fn upsert_session(tx: &Transaction<'_>, s: &Session, body: &str, bulk: bool) -> 
          ON CONFLICT (id) DO UPDATE SET body = excluded.body",
         params![rowid, body],
     )?;
+    // The text index changes only when the text does.
     match old {
-        _ if bulk => Ok(()),
-        Some((_, text)) if text == search => Ok(()),
-        Some((old_rowid, _)) => {
-            run(
-                tx,
-                "DELETE FROM sessions_text WHERE rowid = ?1",
-                params![old_rowid],
-            )?;
-            run(
-                tx,
-                "INSERT INTO sessions_text (rowid, search) VALUES (?1, ?2)",
-                params![rowid, search],
-            )
-        }
-        None => run(
+        _ if bulk => return Ok(()),
+        Some((_, text)) if text == search => return Ok(()),
+        Some((old_rowid, _)) => run(
             tx,
-            "INSERT INTO sessions_text (rowid, search) VALUES (?1, ?2)",
-            params![rowid, search],
-        ),
+            "DELETE FROM sessions_text WHERE rowid = ?1",
+            params![old_rowid],
+        )?,
+        None => {}
     }
+    run(
+        tx,
+        "INSERT INTO sessions_text (rowid, search) VALUES (?1, ?2)",
+        params![rowid, search],
+    )
 }
 
 #[cfg(test)]

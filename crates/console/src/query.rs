@@ -3,6 +3,7 @@
 //! online: the same rows in the same order. Text search reads the trigram index.
 
 use serde::Serialize;
+use sessiondesk_protocol::search::{fts_phrase, indexed, like_pattern};
 use sessiondesk_protocol::{
     countries, Order, Session, SessionQuery, SessionSort, StatusFilter, STALE_AFTER_MS,
 };
@@ -32,24 +33,6 @@ pub struct UserGroup {
     pub name: String,
     pub sessions: i64,
     pub active: i64,
-}
-
-/// `"text"` as an FTS5 phrase: a substring, for the trigram tokenizer.
-fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// `%text%` with LIKE's wildcards escaped (`ESCAPE '\'`).
-fn like(text: &str) -> String {
-    let mut s = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
 }
 
 /// The columns of a session's searchable text, one by one (for text under three
@@ -115,7 +98,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64) {
         }
         Some(flag) => {
             q.push(" AND s.risk LIKE ")
-                .push_bind(like(&format!(" {flag} ")))
+                .push_bind(like_pattern(&format!(" {flag} ")))
                 .push(" ESCAPE '\\'");
         }
         None => {}
@@ -135,11 +118,11 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64) {
     }
     let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
     if let Some(text) = text {
-        let pattern = like(text);
+        let pattern = like_pattern(text);
         // One set of row ids, each part found through its own index: the text index, the
         // users' sessions, the countries' sessions.
         q.push(" AND s.rowid IN (");
-        if text.chars().count() >= 3 {
+        if indexed(text) {
             q.push("SELECT rowid FROM sessions_text WHERE sessions_text MATCH ")
                 .push_bind(fts_phrase(text));
         } else {

@@ -4,36 +4,20 @@
 
 use std::sync::Arc;
 
-use sessiondesk_client::protocol::{
-    ActionRequest, LoginRequest, Secret, SessionQuery, StatusFilter,
-};
+use sessiondesk_client::protocol::{Secret, SessionQuery, StatusFilter};
 use sessiondesk_client::{Client, Options};
 use sessiondesk_console::paths::Paths;
 use sessiondesk_console::profiles::NewProfile;
 use sessiondesk_console::secrets::{InMemory, Secrets};
 use sessiondesk_console::Console;
-use sessiondesk_server::embedded::Embedded;
 use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
 
-fn data_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
+mod common;
 
 #[tokio::test]
 async fn sign_in_work_offline_lose_the_token_and_sign_out() {
     let dir = tempfile::tempdir().unwrap();
-    let running = Embedded::new(dir.path().join("authority.db"), Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
     let secrets = Arc::new(InMemory::default());
     let paths = Paths::under(&dir.path().join("console"));
     let console = Console::new(paths.clone(), secrets.clone()).unwrap();
@@ -69,7 +53,7 @@ async fn sign_in_work_offline_lose_the_token_and_sign_out() {
     ws.syncer().catch_up().await.unwrap();
     let online = ws
         .cache
-        .sessions(&SessionQuery::default(), 0, now())
+        .sessions(&SessionQuery::default(), 0, common::now())
         .await
         .unwrap();
     assert!(online.total > 100);
@@ -94,7 +78,7 @@ async fn sign_in_work_offline_lose_the_token_and_sign_out() {
                 ..Default::default()
             },
             0,
-            now(),
+            common::now(),
         )
         .await
         .unwrap();
@@ -103,36 +87,11 @@ async fn sign_in_work_offline_lose_the_token_and_sign_out() {
     assert!(offline.synced_at.is_some());
 
     // Back up; another admin revokes the console's session: "sign in again".
-    let running = Embedded::new(dir.path().join("authority.db"), Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
     let moved = sessiondesk_console::profiles::Profiles::load(paths.profiles_file()).unwrap();
     assert_eq!(moved.list().len(), 1);
-    let other = Client::new(&running.url(), Options::default()).unwrap();
-    let admin = other
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
-        .await
-        .unwrap();
-    let admin = other.with_token(admin.token);
-    admin
-        .revoke_session(
-            &me.id,
-            &ActionRequest {
-                reason: Some("console token revoked".into()),
-                ticket: None,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let admin = common::owner(&running.url()).await;
+    common::revoke(&admin, &me.id, "console token revoked").await;
     let revoked_ws = sessiondesk_console::Workspace {
         client: Client::new(&running.url(), Options::default())
             .unwrap()

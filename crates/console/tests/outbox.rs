@@ -2,19 +2,15 @@
 //! on the server exactly once, even when sent again after a lost answer.
 
 use sessiondesk_client::protocol::{
-    ActionRequest, AuditQuery, LockRequest, LoginRequest, RevokeSessionsRequest, Secret,
-    SessionStatus,
+    ActionRequest, AuditQuery, LockRequest, RevokeSessionsRequest, SessionStatus,
 };
 use sessiondesk_client::{Client, Options};
 use sessiondesk_console::cache::Cache;
 use sessiondesk_console::outbox::{Action, Outbox, State};
 use sessiondesk_console::sync::Syncer;
-use sessiondesk_server::embedded::Embedded;
-use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
+use sessiondesk_server::seed::DEMO_OWNER;
 
-fn data_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
-}
+mod common;
 
 fn reason(r: &str) -> Option<String> {
     Some(r.to_string())
@@ -45,23 +41,9 @@ async fn events_with_reason(c: &Client, why: &str) -> usize {
 async fn actions_queued_offline_run_once_when_the_server_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("authority.db");
-    let running = Embedded::new(&db, Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
+    let running = common::demo(&db).await;
+    let token = common::owner_token(&running.url()).await;
     let anon = Client::new(&running.url(), Options::default()).unwrap();
-    let token = anon
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
-        .await
-        .unwrap()
-        .token;
     let c = anon.with_token(token.clone());
     let cache_path = dir.path().join("cache.db");
     let cache = Cache::open(&cache_path).await.unwrap();
@@ -138,11 +120,7 @@ async fn actions_queued_offline_run_once_when_the_server_is_back() {
     );
 
     // The server is back (same database, another port).
-    let running = Embedded::new(&db, Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
+    let running = common::demo(&db).await;
     let c = Client::new(&running.url(), Options::default())
         .unwrap()
         .with_token(token);
@@ -193,24 +171,8 @@ async fn actions_queued_offline_run_once_when_the_server_is_back() {
 #[tokio::test]
 async fn a_refused_action_is_failed_with_the_server_s_message_and_not_retried() {
     let dir = tempfile::tempdir().unwrap();
-    let running = Embedded::new(dir.path().join("authority.db"), Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
-    let anon = Client::new(&running.url(), Options::default()).unwrap();
-    let token = anon
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
-        .await
-        .unwrap()
-        .token;
-    let c = anon.with_token(token);
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let c = common::owner(&running.url()).await;
     let cache = Cache::open(&dir.path().join("cache.db")).await.unwrap();
     let outbox = Outbox::new(&cache);
     // The demo policy requires a reason; this one has none.

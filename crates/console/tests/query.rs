@@ -4,19 +4,15 @@
 
 use std::collections::BTreeSet;
 
+use common::now;
 use sessiondesk_client::protocol::{
-    LoginRequest, Order, Secret, Session, SessionKind, SessionQuery, SessionSort, StatusFilter,
-    Timestamp,
+    Order, Session, SessionKind, SessionQuery, SessionSort, StatusFilter, Timestamp,
 };
-use sessiondesk_client::{Client, Options};
+use sessiondesk_client::Client;
 use sessiondesk_console::cache::Cache;
 use sessiondesk_console::sync::Syncer;
-use sessiondesk_server::embedded::Embedded;
-use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
 
-fn data_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
-}
+mod common;
 
 /// A small deterministic generator: a failing case is reproduced by its seed.
 struct Rng(u64);
@@ -55,24 +51,8 @@ async fn server_ids(c: &Client, f: &SessionQuery) -> Vec<String> {
 #[tokio::test]
 async fn random_filter_mixes_give_the_server_s_rows_in_its_order() {
     let dir = tempfile::tempdir().unwrap();
-    let running = Embedded::new(dir.path().join("authority.db"), Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
-    let anon = Client::new(&running.url(), Options::default()).unwrap();
-    let token = anon
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
-        .await
-        .unwrap()
-        .token;
-    let c = anon.with_token(token);
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let c = common::owner(&running.url()).await;
     let cache = Cache::open(&dir.path().join("cache.db")).await.unwrap();
     // Pages smaller than the org: the first sync loads in bulk and builds its indexes
     // (the text index included) at the end, so the queries below check that build too.
@@ -250,11 +230,4 @@ async fn random_filter_mixes_give_the_server_s_rows_in_its_order() {
         all.iter().filter(|s| s.user.id == top.user_id).count()
     );
     running.shutdown().await;
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }

@@ -5,38 +5,18 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use sessiondesk_client::protocol::{
-    ActionRequest, ChangeQuery, LoginRequest, Secret, SessionQuery,
-};
-use sessiondesk_client::{Client, Options};
+use sessiondesk_client::protocol::ChangeQuery;
+use sessiondesk_client::Client;
 use sessiondesk_console::cache::Cache;
 use sessiondesk_console::sync::{SyncState, Syncer};
 use sessiondesk_server::app::Running;
-use sessiondesk_server::embedded::Embedded;
-use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
 
-fn data_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
-}
+mod common;
 
 async fn demo(dir: &tempfile::TempDir) -> (Running, Client) {
-    let running = Embedded::new(dir.path().join("authority.db"), Some(data_dir()))
-        .unwrap()
-        .start_demo()
-        .await
-        .unwrap();
-    let anon = Client::new(&running.url(), Options::default()).unwrap();
-    let login = anon
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
-        .await
-        .unwrap();
-    (running, anon.with_token(login.token))
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let c = common::owner(&running.url()).await;
+    (running, c)
 }
 
 type Copy = BTreeMap<(String, String), Value>;
@@ -155,24 +135,8 @@ async fn a_sync_cut_short_resumes_to_the_same_copy() {
     cache.close().await;
 
     // Meanwhile the server moves on.
-    let victim = c
-        .sessions(&SessionQuery::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|s| s.user.username != DEMO_OWNER)
-        .unwrap();
-    c.revoke_session(
-        &victim.id,
-        &ActionRequest {
-            reason: Some("resume test".into()),
-            ticket: None,
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let victim = common::someone_else_s_session(&c).await;
+    common::revoke(&c, &victim.id, "resume test").await;
 
     let cache = Cache::open(&path).await.unwrap();
     let stopped_at = cache.position().await.unwrap();
@@ -214,24 +178,8 @@ async fn the_live_sync_follows_commits_and_says_when_the_server_is_gone() {
     let task = tokio::spawn(async move { syncer.run(stop, state_tx).await });
     wait_for(&mut state, "live", |s| matches!(s, SyncState::Live { .. })).await;
 
-    let victim = c
-        .sessions(&SessionQuery::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|s| s.user.username != DEMO_OWNER)
-        .unwrap();
-    c.revoke_session(
-        &victim.id,
-        &ActionRequest {
-            reason: Some("live test".into()),
-            ticket: None,
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let victim = common::someone_else_s_session(&c).await;
+    common::revoke(&c, &victim.id, "live test").await;
     let ended = || async {
         let body: String = sqlx::query_scalar("SELECT status FROM sessions WHERE id = ?")
             .bind(&victim.id)

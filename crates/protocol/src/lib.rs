@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 pub mod countries;
 mod problem;
+pub mod search;
 mod secret;
 mod session;
 mod timestamp;

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use base64::Engine;
+use sessiondesk_protocol::search::{fts_phrase, indexed, like_pattern};
 use sessiondesk_protocol::{
     AdminUser, ApiKeyInfo, AuditEvent, AuditQuery, LoginAttempt, LoginQuery, Order, SessionQuery,
     SessionSort, StatusFilter, Timestamp, UserQuery,
@@ -83,20 +84,6 @@ fn bind_key(q: &mut QueryBuilder<'_, Sqlite>, key: &serde_json::Value) {
     };
 }
 
-/// `%text%` for LIKE, with the wildcards in the text escaped (`ESCAPE '\'`).
-fn like(text: &str) -> String {
-    let mut s = String::with_capacity(text.len() + 2);
-    s.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
-}
-
 fn ms(t: &Option<Timestamp>) -> Option<i64> {
     t.as_ref().map(|t| t.millis())
 }
@@ -109,7 +96,7 @@ fn push_text(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
 
 /// Appends `(a LIKE ? OR b LIKE ? ...)`: the text anywhere in any of the columns.
 fn push_like_any(q: &mut QueryBuilder<'_, Sqlite>, text: &str, cols: &[&str]) {
-    let pattern = like(text.trim());
+    let pattern = like_pattern(text.trim());
     q.push("(");
     for (i, col) in cols.iter().enumerate() {
         if i > 0 {
@@ -145,16 +132,6 @@ const SESSION_TEXT: &[&str] = &[
 
 /// Most users one sessions query may name.
 const MAX_USER_IDS: usize = 1000;
-
-/// `"text"` as an FTS5 phrase (a substring, for the trigram tokenizer).
-fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// Text of three characters or more goes through the trigram index.
-fn indexed(text: &str) -> bool {
-    text.chars().count() >= 3
-}
 
 /// Sessions whose device, place, IP or app holds the text (the trigram index, or row by
 /// row under three characters), whose user's name, username or email holds it, or whose
