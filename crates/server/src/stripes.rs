@@ -28,9 +28,14 @@ impl Stripes {
         self.stripe(key).clone().lock_owned().await
     }
 
-    /// Waits for whoever holds the key's stripe now.
-    pub async fn wait(&self, key: &str) {
-        drop(self.stripe(key).lock().await);
+    /// Waits for whoever holds the key's stripe now; false when nobody held it.
+    pub async fn wait(&self, key: &str) -> bool {
+        let stripe = self.stripe(key);
+        if stripe.try_lock().is_ok() {
+            return false;
+        }
+        drop(stripe.lock().await);
+        true
     }
 
     /// Waits for every stripe in turn.

@@ -5,6 +5,7 @@
 //! answer. They run in order per user, and that user's next sign-in waits for them first, so
 //! it sees the lock they may have set.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use sessiondesk_protocol::Policy;
@@ -17,23 +18,43 @@ use crate::stripes::Stripes;
 pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
 
 /// Per-user ordering of failure bookkeeping.
-pub struct Failures(Stripes);
+pub struct Failures {
+    stripes: Stripes,
+    /// Failures whose bookkeeping has begun, ever: a sign-in compares it before and after
+    /// reading the account to learn whether a lock may have landed in between.
+    begun: AtomicU64,
+}
 
 impl Default for Failures {
     fn default() -> Self {
-        Self(Stripes::new(64))
+        Self {
+            stripes: Stripes::new(64),
+            begun: AtomicU64::new(0),
+        }
     }
 }
 
+/// Where the failure bookkeeping stood when an account was read.
+#[derive(Clone, Copy)]
+pub struct Mark(u64);
+
 impl Failures {
-    /// Waits until the bookkeeping of this user's earlier failures is written.
-    pub async fn settled(&self, user_id: &str) {
-        self.0.wait(user_id).await;
+    /// Taken before the account is read.
+    pub fn mark(&self) -> Mark {
+        Mark(self.begun.load(Ordering::Acquire))
+    }
+
+    /// Waits until the bookkeeping of this user's earlier failures is written. False when an
+    /// account read at `since` is still current: nothing was being written for this user
+    /// then, and no failure has begun since.
+    pub async fn settled(&self, user_id: &str, since: Mark) -> bool {
+        let waited = self.stripes.wait(user_id).await;
+        waited || self.begun.load(Ordering::Acquire) != since.0
     }
 
     /// Waits until every failure seen so far is written (shutdown).
     pub async fn settle_all(&self) {
-        self.0.wait_all().await;
+        self.stripes.wait_all().await;
     }
 
     /// Writes a failed attempt in the background, after that user's earlier failures and
@@ -47,7 +68,8 @@ impl Failures {
     ) {
         // Unknown usernames take a stripe too, so that `settle_all` covers every write.
         let key = attempt.user_id.as_deref().unwrap_or(&attempt.username);
-        let turn = self.0.lock(key).await;
+        let turn = self.stripes.lock(key).await;
+        self.begun.fetch_add(1, Ordering::AcqRel);
         tokio::spawn(async move {
             if let Err(e) = write_failure(&*store, &policy, attempt, reason).await {
                 tracing::error!(error = %e, "recording a failed sign-in failed");

@@ -128,6 +128,7 @@ impl Authority {
                 "password must be at most 1024 bytes".into(),
             ));
         }
+        let mark = self.failures.mark();
         let org = self.store.org_by_slug(&req.org).await?;
         let user = match &org {
             Some(o) => self.store.find_user(&o.id, &req.username).await?,
@@ -157,9 +158,13 @@ impl Authority {
                 )
                 .await;
         };
-        // The account as it is now: earlier failures may have locked it since it was read.
-        self.failures.settled(&user.id).await;
-        let user = self.store.user(&user.id).await?.unwrap_or(user);
+        // The account as it is now: failures may have locked it since it was read. (A lock
+        // from anything else meanwhile is caught under the write lock when the session opens.)
+        let user = if self.failures.settled(&user.id, mark).await {
+            self.store.user(&user.id).await?.unwrap_or(user)
+        } else {
+            user
+        };
         // A locked account answers 423 whatever the password: a guess made during the lock
         // must not learn whether it was right.
         if let Some(until) = user.lock_at(self.now()) {

@@ -34,7 +34,12 @@ use columns::Columns;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub struct SqliteStore {
+    /// Reads.
     pool: SqlitePool,
+    /// The one connection that writes. In WAL mode a connection drops its whole page cache
+    /// whenever another connection has committed; with every write on this one, its cache
+    /// stays warm from one sign-in to the next instead of being re-read from the file.
+    writes: SqlitePool,
     writer: Mutex<()>,
     /// Counts finished write turns; change-feed streams wake on it and read the sequence.
     commits: tokio::sync::watch::Sender<u64>,
@@ -77,10 +82,19 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        let writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            // Held by a turn of `writer` only; never waited on for long.
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(opts)
             .await?;
         Ok(Self {
             pool,
+            writes,
             writer: Mutex::new(()),
             commits: tokio::sync::watch::channel(0).0,
             feed: std::sync::Arc::new(feed::FeedReader::new(path)),
@@ -99,7 +113,7 @@ impl SqliteStore {
         };
         // IMMEDIATE takes the write lock at BEGIN: another process (the CLI beside a running
         // server) then waits in the busy handler instead of failing a read-to-write upgrade.
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.writes.begin_with("BEGIN IMMEDIATE").await?;
         Ok((guard, tx))
     }
 }
@@ -465,7 +479,7 @@ impl Store for SqliteStore {
         // Between two of this process's writes, so it does not hold one up for long.
         let _turn = self.writer.lock().await;
         let (busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.writes)
             .await?;
         if busy != 0 {
             tracing::debug!(log, done, "checkpoint left part of the log to a reader");
