@@ -31,6 +31,10 @@ struct Args {
     /// Folder for the cache file (a temporary folder inside it).
     #[arg(long)]
     work: Option<std::path::PathBuf>,
+    /// Keep the cache in this file instead; when it is already synced, the sync only catches
+    /// up (for working on the queries, not for the recorded sync rate).
+    #[arg(long)]
+    cache: Option<std::path::PathBuf>,
 }
 
 const CITIES: &[&str] = &[
@@ -63,7 +67,10 @@ async fn main() -> Result<()> {
         Some(w) => tempfile::tempdir_in(w)?,
         None => tempfile::tempdir()?,
     };
-    let path = dir.path().join("cache.db");
+    let path = args
+        .cache
+        .clone()
+        .unwrap_or_else(|| dir.path().join("cache.db"));
     let cache = Cache::open(&path).await?;
 
     let started = Instant::now();

@@ -91,6 +91,10 @@ pub(crate) const SESSION_INDEXES: &[(&str, &str)] = &[
         "sessions_created",
         "CREATE INDEX sessions_created ON sessions (created_at, status, last_seen_at, id)",
     ),
+    (
+        "sessions_status",
+        "CREATE INDEX sessions_status ON sessions (status)",
+    ),
 ];
 
 fn get_state(tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
