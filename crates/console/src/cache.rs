@@ -32,6 +32,9 @@ impl Cache {
         const MMAP_BYTES: u64 = 2 << 30;
         let opts = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
             .create_if_missing(true)
+            // 8 KiB pages (for a new file): a session's row and JSON are about 1.2 KiB, and
+            // a first sync writes a tenth fewer pages and log frames than with 4 KiB.
+            .page_size(8192)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: a queued action (the outbox) survives a power loss, not only a crash.
             .synchronous(SqliteSynchronous::Full)
