@@ -99,7 +99,11 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
             ensure_cargo_bin(bin)?;
         }
     }
-    ensure_data()
+    ensure_npm("data")?;
+    if purpose != Purpose::Bench {
+        ensure_npm("ui")?;
+    }
+    Ok(())
 }
 
 fn purpose_name(purpose: Purpose) -> &'static str {
@@ -210,16 +214,15 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-/// Installs the npm packages in `data/` when they are missing or stale.
-pub fn ensure_data() -> Result<()> {
-    let data = repo_root().join("data");
-    if !data.join("package.json").is_file() {
-        println!("    no data/package.json: skipping the enrichment data");
+/// Installs the npm packages of `folder` (`data`, `ui`) when they are missing or stale.
+pub fn ensure_npm(folder: &str) -> Result<()> {
+    let dir = repo_root().join(folder);
+    if !dir.join("package.json").is_file() {
+        println!("    no {folder}/package.json: skipping its npm packages");
         return Ok(());
     }
-    let lock = data.join("package-lock.json");
-    let has_lock = lock.is_file();
-    let Some(reason) = data_install_reason(&data, has_lock) else {
+    let has_lock = dir.join("package-lock.json").is_file();
+    let Some(reason) = install_reason(&dir, has_lock) else {
         return Ok(());
     };
     if find_executable("npm").is_none() {
@@ -229,31 +232,31 @@ pub fn ensure_data() -> Result<()> {
     let verb = if has_lock { "ci" } else { "install" };
     let mut cmd = Command::new("npm");
     cmd.current_dir(repo_root())
-        .args([verb, "--prefix", "data", "--no-audit", "--no-fund"]);
-    step(&format!("npm {verb} --prefix data ({reason})"));
+        .args([verb, "--prefix", folder, "--no-audit", "--no-fund"]);
+    step(&format!("npm {verb} --prefix {folder} ({folder}/{reason})"));
     let status = cmd
         .status()
         .with_context(|| format!("could not start {}", describe(&cmd)))?;
-    check_status(&format!("npm {verb} --prefix data"), &cmd, status)
+    check_status(&format!("npm {verb} --prefix {folder}"), &cmd, status)
 }
 
-/// Why `data/node_modules` needs (re)installing, or `None` when it is up to date.
-fn data_install_reason(data: &Path, has_lock: bool) -> Option<&'static str> {
-    let modules = data.join("node_modules");
+/// Why `node_modules` in `dir` needs (re)installing, or `None` when it is up to date.
+fn install_reason(dir: &Path, has_lock: bool) -> Option<&'static str> {
+    let modules = dir.join("node_modules");
     if !modules.is_dir() {
-        return Some("data/node_modules is missing");
+        return Some("node_modules is missing");
     }
     // npm writes node_modules/.package-lock.json on every install: its time is the install's.
     let installed_at = mtime(&modules.join(".package-lock.json")).or_else(|| mtime(&modules))?;
     let wanted_at = if has_lock {
-        mtime(&data.join("package-lock.json"))
+        mtime(&dir.join("package-lock.json"))
     } else {
-        mtime(&data.join("package.json"))
+        mtime(&dir.join("package.json"))
     }?;
     (wanted_at > installed_at).then_some(if has_lock {
-        "data/package-lock.json is newer than data/node_modules"
+        "package-lock.json is newer than node_modules"
     } else {
-        "data/package.json is newer than data/node_modules"
+        "package.json is newer than node_modules"
     })
 }
 
@@ -284,20 +287,20 @@ mod tests {
         let t0 = SystemTime::now() - Duration::from_secs(3600);
         touch(&data.join("package.json"), t0);
         touch(&data.join("package-lock.json"), t0);
-        assert!(data_install_reason(data, true).is_some(), "no node_modules");
+        assert!(install_reason(data, true).is_some(), "no node_modules");
 
         fs::create_dir(data.join("node_modules")).unwrap();
         touch(
             &data.join("node_modules/.package-lock.json"),
             t0 + Duration::from_secs(60),
         );
-        assert_eq!(data_install_reason(data, true), None, "fresh install");
+        assert_eq!(install_reason(data, true), None, "fresh install");
 
         touch(
             &data.join("package-lock.json"),
             t0 + Duration::from_secs(120),
         );
-        assert!(data_install_reason(data, true).is_some(), "lock changed");
+        assert!(install_reason(data, true).is_some(), "lock changed");
     }
 
     #[test]

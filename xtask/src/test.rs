@@ -1,5 +1,7 @@
 //! `cargo xtask test`: the CI gate. `.ci/run` calls this and nothing else.
 
+use std::process::Command;
+
 use anyhow::Result;
 
 use crate::deps::{self, Purpose};
@@ -37,10 +39,23 @@ pub fn test() -> Result<()> {
     // Bad input never gets a 5xx or an answer outside the OpenAPI description.
     crate::fuzz::fuzz()?;
 
-    // Later steps go here, each behind its own `run_step`, in this order:
-    // - the UI: `npm ci --prefix ui` (in deps), type check, lint, vitest;
-    // - the TypeScript bindings drift check (if not already a cargo test);
-    // - end-to-end: server + console + the real window over WebDriver (xvfb, tauri-driver).
+    // The window's code: types (against the generated bindings, which a cargo test keeps
+    // equal to the Rust types) and its component tests with mocked IPC.
+    run_step(
+        "npm run typecheck --prefix ui",
+        Command::new("npm")
+            .current_dir(repo_root())
+            .args(["run", "typecheck", "--prefix", "ui"]),
+    )?;
+    run_step(
+        "npm test --prefix ui",
+        Command::new("npm")
+            .current_dir(repo_root())
+            .args(["test", "--prefix", "ui"]),
+    )?;
+
+    // Later: end-to-end, server + console + the real window over WebDriver (xvfb,
+    // tauri-driver).
 
     println!("==> all checks passed");
     Ok(())

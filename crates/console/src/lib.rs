@@ -12,6 +12,7 @@ pub mod profiles;
 pub mod query;
 pub mod secrets;
 pub mod sync;
+pub mod view;
 
 pub use console::{Console, Workspace};
 pub use error::{Error, Result};

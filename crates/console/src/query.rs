@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 pub const MAX_WINDOW: u32 = 10_000;
 
 /// One window of the sessions list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Rows {
     pub items: Vec<Session>,
     /// Every matching row, counted exactly.

@@ -1,12 +1,13 @@
 //! The admin API: queries, actions and their receipts, users, API keys and the change feed.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{RevocationReceipt, Role, SessionKind, Timestamp};
 
 /// Which sessions a list shows by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusFilter {
     #[default]
@@ -16,7 +17,7 @@ pub enum StatusFilter {
 }
 
 /// Sort keys of the admin sessions list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionSort {
     /// When the session signed in (`created_at`).
@@ -29,7 +30,7 @@ pub enum SessionSort {
     Country,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
     Asc,
@@ -38,7 +39,7 @@ pub enum Order {
 }
 
 /// `GET /v1/admin/sessions` filters. Repeat `user_id` for several users.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, IntoParams)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, IntoParams, TS)]
 #[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SessionQuery {

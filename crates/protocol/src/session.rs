@@ -1,12 +1,13 @@
 //! Sessions, users, policies, login history and audit events as the API shows them.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::ToSchema;
 
 use crate::Timestamp;
 
 /// What a user may do in the admin API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything.
@@ -46,7 +47,7 @@ impl Role {
 }
 
 /// What signed in: a browser tab, a mobile app, a desktop app, a script with a key, ...
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     Browser,
@@ -83,7 +84,7 @@ impl SessionKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     Active,
@@ -91,7 +92,7 @@ pub enum SessionStatus {
 }
 
 /// Why a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// The user signed out.
@@ -132,7 +133,7 @@ impl EndReason {
 }
 
 /// The user a session belongs to, as much as a session row shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct SessionUser {
     pub id: String,
     pub username: String,
@@ -140,14 +141,14 @@ pub struct SessionUser {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AppInfo {
     pub name: Option<String>,
     pub version: Option<String>,
 }
 
 /// Browser, OS and hardware, parsed from User-Agent and client hints or sent by the app.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct DeviceInfo {
     pub browser: Option<String>,
     pub browser_version: Option<String>,
@@ -162,7 +163,7 @@ pub struct DeviceInfo {
 }
 
 /// Where an IP address is, from the DB-IP city lite database.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Location {
     pub city: Option<String>,
     pub region: Option<String>,
@@ -177,7 +178,7 @@ pub struct Location {
 pub const STALE_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// One reason to look twice at a session, with what it was computed from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct RiskFlag {
     /// impossible_travel | new_country | new_device | multi_country | stale
     pub kind: String,
@@ -185,15 +186,16 @@ pub struct RiskFlag {
     pub detail: String,
     /// The numbers behind the flag.
     #[schema(value_type = Object)]
+    #[ts(type = "Record<string, unknown>")]
     pub evidence: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Risk {
     pub flags: Vec<RiskFlag>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Activity {
     /// Validations of this session's token (introspections and authenticated calls).
     pub requests: i64,
@@ -201,7 +203,7 @@ pub struct Activity {
 }
 
 /// A session as the API shows it. The token is never part of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Session {
     pub id: String,
     pub org_id: String,

@@ -1,0 +1,119 @@
+// The sessions list: a virtualised table that renders only the rows in view (plus a few),
+// so 100,000 sessions cost the same as 100. Rows arrive in blocks from `loadBlock`.
+import { useEffect, useRef } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { Session } from "../bindings/Session";
+import { ago, deviceLabel, placeLabel } from "../format";
+
+export const ROW_HEIGHT = 32;
+
+export type Column = { id: string; title: string; width: string; cell: (s: Session, now: number) => string };
+
+export const COLUMNS: Column[] = [
+  { id: "user", title: "User", width: "18%", cell: (s) => s.user.name || s.user.username },
+  { id: "device", title: "Device", width: "24%", cell: (s) => deviceLabel(s) },
+  { id: "app", title: "App", width: "14%", cell: (s) => s.app.name ?? "—" },
+  { id: "place", title: "Location", width: "16%", cell: (s) => placeLabel(s) },
+  { id: "ip", title: "IP", width: "12%", cell: (s) => s.ip ?? "—" },
+  { id: "seen", title: "Last active", width: "10%", cell: (s, now) => ago(s.last_seen_at, now) },
+  { id: "status", title: "Status", width: "6%", cell: (s) => (s.status === "active" ? "Active" : "Ended") },
+];
+
+type Props = {
+  total: number;
+  rowAt: (index: number) => Session | undefined;
+  /** Asks for the rows from `start` to `end` (exclusive) to be loaded. */
+  onRange: (start: number, end: number) => void;
+  selected: number | null;
+  onSelect: (index: number) => void;
+  onOpen: (index: number) => void;
+  onEnd: (index: number) => void;
+  now: number;
+  columns?: Column[];
+};
+
+export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen, onEnd, now, columns = COLUMNS }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    // Without a layout (tests), assume a window-sized viewport.
+    initialRect: { width: 1200, height: 800 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (total > 0) onRange(first, last + 1);
+  }, [first, last, total, onRange]);
+  useEffect(() => {
+    if (selected !== null) virtualizer.scrollToIndex(selected, { align: "auto" });
+  }, [selected, virtualizer]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const at = selected ?? -1;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
+    const move = (to: number) => {
+      e.preventDefault();
+      if (total > 0) onSelect(Math.min(total - 1, Math.max(0, to)));
+    };
+    switch (e.key) {
+      case "ArrowDown": return move(at + 1);
+      case "ArrowUp": return move(at - 1);
+      case "PageDown": return move(at + page);
+      case "PageUp": return move(at - page);
+      case "Home": return move(0);
+      case "End": return move(total - 1);
+      case "Enter":
+        if (selected !== null) { e.preventDefault(); onOpen(selected); }
+        return;
+      case "Delete":
+        if (selected !== null) { e.preventDefault(); onEnd(selected); }
+        return;
+    }
+  };
+
+  return (
+    <div className="table" role="grid" aria-rowcount={total + 1} aria-label="Sessions">
+      <div className="table-head" role="row" aria-rowindex={1}>
+        {columns.map((c) => (
+          <div key={c.id} role="columnheader" style={{ width: c.width }}>{c.title}</div>
+        ))}
+      </div>
+      <div
+        className="table-body"
+        ref={scroller}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={selected !== null ? `row-${selected}` : undefined}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((v) => {
+            const s = rowAt(v.index);
+            return (
+              <div
+                key={v.key}
+                id={`row-${v.index}`}
+                role="row"
+                aria-rowindex={v.index + 2}
+                aria-selected={selected === v.index}
+                className={"table-row" + (selected === v.index ? " selected" : "") + (s?.status === "ended" ? " ended" : "")}
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => onSelect(v.index)}
+                onDoubleClick={() => onOpen(v.index)}
+              >
+                {columns.map((c) => (
+                  <div key={c.id} role="gridcell" style={{ width: c.width }} title={s ? c.cell(s, now) : undefined}>
+                    {s ? c.cell(s, now) : <span className="placeholder" />}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

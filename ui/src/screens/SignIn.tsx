@@ -1,0 +1,55 @@
+// Sign in to an authority: server URL, organisation, username, password. The token that
+// comes back is kept in the OS keyring by the console core, never here.
+import { useState } from "react";
+import type { ConsoleState } from "../bindings/ConsoleState";
+import { api } from "../api";
+
+export function SignIn({ state, onSignedIn }: { state: ConsoleState; onSignedIn: (s: ConsoleState) => void }) {
+  const last = state.profiles[0];
+  const [server, setServer] = useState(last?.server_url ?? "https://");
+  const [org, setOrg] = useState(last?.org ?? "");
+  const [username, setUsername] = useState(last?.username ?? "");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await api.signIn({ server_url: server.trim(), org: org.trim(), username: username.trim(), password }));
+    } catch (err) {
+      setError((err as { message?: string }).message ?? String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="signin">
+      <form onSubmit={submit} aria-labelledby="signin-title">
+        <h1 id="signin-title">Sign in to Sessiondesk</h1>
+        {state.profiles.length > 1 && (
+          <label>
+            Profile
+            <select
+              onChange={(e) => {
+                const p = state.profiles[Number(e.target.value)];
+                if (p) { setServer(p.server_url); setOrg(p.org); setUsername(p.username); }
+              }}
+            >
+              {state.profiles.map((p, i) => (
+                <option key={p.name} value={i}>{p.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>Server<input value={server} onChange={(e) => setServer(e.target.value)} required autoFocus /></label>
+        <label>Organisation<input value={org} onChange={(e) => setOrg(e.target.value)} required /></label>
+        <label>Username<input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" /></label>
+        <label>Password<input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" /></label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit" className="primary" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
+      </form>
+    </main>
+  );
+}
