@@ -39,8 +39,10 @@ pub const APT: &[(Purpose, &[&str])] = &[
             // The console's keyring (Secret Service over libdbus):
             "libdbus-1-dev",
             "pkg-config",
-            // The desktop console (Tauri 2 on Linux):
-            // "libwebkit2gtk-4.1-dev",
+            // The desktop console (Tauri 2 on Linux: WebKitGTK 4.1 brings GTK 3 and libsoup 3):
+            "libwebkit2gtk-4.1-dev",
+            "librsvg2-dev",
+            "build-essential",
         ],
     ),
     (
@@ -49,8 +51,12 @@ pub const APT: &[(Purpose, &[&str])] = &[
             // The API fuzz step (schemathesis from PyPI, in a venv):
             "python3",
             "python3-venv",
-            // The desktop console's build and its end-to-end tests (a real window over WebDriver):
-            // "libwebkit2gtk-4.1-dev", "xvfb", "webkit2gtk-driver",
+            // The desktop console's build (clippy and tests compile it):
+            "libwebkit2gtk-4.1-dev",
+            "librsvg2-dev",
+            "build-essential",
+            // Later, its end-to-end tests (a real window over WebDriver): "xvfb",
+            // "webkit2gtk-driver".
             // The console's keyring (Secret Service over libdbus) and its end-to-end test
             // against a real gnome-keyring:
             "libdbus-1-dev",

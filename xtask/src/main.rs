@@ -33,8 +33,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Install what is missing, build the authority, seed a demo database and serve it.
-    Run,
+    /// Install what is missing, build the console and open it on an embedded demo authority.
+    Run {
+        /// Only the authority (demo data, 127.0.0.1:8710), no window.
+        #[arg(long)]
+        server: bool,
+    },
     /// Install what is missing, then check formatting, run clippy and run every test (CI).
     Test,
     /// Run the benchmarks and write bench/RESULTS.md.
@@ -46,7 +50,8 @@ enum Task {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.task {
-        Task::Run => run::run(),
+        Task::Run { server: false } => run::run(),
+        Task::Run { server: true } => run::serve(),
         Task::Test => test::test(),
         Task::Bench(args) => bench::bench(&args),
         Task::Fuzz => deps::ensure(deps::Purpose::Test).and_then(|()| fuzz::fuzz()),

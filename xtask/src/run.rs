@@ -1,4 +1,7 @@
-//! `cargo xtask run`: build the authority, seed a demo database on first start, serve it.
+//! `cargo xtask run`: build the console and open its window on an authority inside it,
+//! seeded with the demo organisation on first start and signed in as the demo owner.
+//! `cargo xtask run --server`: only the authority, seeded the same way, on a fixed port
+//! (for the API, or a console elsewhere).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -24,7 +27,56 @@ const LISTEN: &str = "127.0.0.1:8710";
 /// Where it serves when that port is busy: any free port.
 const LISTEN_FALLBACK: &str = "127.0.0.1:0";
 
+/// The console's window on the embedded demo authority.
 pub fn run() -> Result<()> {
+    deps::ensure(Purpose::Run)?;
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        anyhow::bail!(
+            "no display: `cargo xtask run` opens the console's window, so run it in a desktop \
+             session (or use `cargo xtask run --server` for the authority alone)"
+        );
+    }
+    run_step(
+        "npm run build --prefix ui",
+        Command::new("npm")
+            .current_dir(repo_root())
+            .args(["run", "build", "--prefix", "ui"]),
+    )?;
+    run_step(
+        "cargo build -p sessiondesk --features custom-protocol",
+        cargo().args([
+            "build",
+            "-p",
+            "sessiondesk",
+            "--features",
+            "custom-protocol",
+        ]),
+    )?;
+    let app = built_binary("debug", "sessiondesk")?;
+    println!();
+    println!(
+        "  Opening the console on the demo authority, signed in as `{}` of `{}` \
+         (every demo user's password is `{}`).",
+        demo::USERNAME,
+        demo::ORG,
+        demo::PASSWORD
+    );
+    println!("  Close the window to stop.");
+    println!();
+    let status = Command::new(&app)
+        .arg("--demo")
+        .env("SESSIONDESK_DATA_DIR", repo_root().join("data"))
+        .status()
+        .with_context(|| format!("could not start {}", app.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        anyhow::bail!("the console exited with {status}")
+    }
+}
+
+/// Only the authority, with the demo data, on 127.0.0.1:8710.
+pub fn serve() -> Result<()> {
     deps::ensure(Purpose::Run)?;
     run_step(
         "cargo build -p sessiondesk-server",

@@ -2,6 +2,7 @@
 //! OS keyring, the offline SQLite cache with its sync from the change feed, the query
 //! engine over the cache, and the outbox of actions.
 
+pub mod app;
 pub mod cache;
 mod cache_writer;
 pub mod console;
