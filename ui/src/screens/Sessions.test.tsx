@@ -30,6 +30,18 @@ describe("Sessions", () => {
     expect((last[1] as { query: { q: string } }).query.q).toBe("berlin");
   });
 
+  it("sends the kind, risk and country filters", async () => {
+    render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    await userEvent.selectOptions(screen.getByLabelText(/Kind/), "mobile");
+    await userEvent.selectOptions(screen.getByLabelText(/Risk/), "impossible_travel");
+    await userEvent.type(screen.getByLabelText("Country code"), "de");
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_sessions").at(-1)!;
+      expect((last[1] as { query: object }).query).toMatchObject({ kind: "mobile", risk: "impossible_travel", country: "DE" });
+    });
+  });
+
   it("ends the selected session with a reason and shows the receipt", async () => {
     render(<Sessions state={state()} onChanged={() => {}} />);
     await screen.findByText("450 sessions");

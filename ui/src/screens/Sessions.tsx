@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Session } from "../bindings/Session";
 import type { SessionQuery } from "../bindings/SessionQuery";
 import type { StatusFilter } from "../bindings/StatusFilter";
+import type { SessionKind } from "../bindings/SessionKind";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, emptyQuery } from "../api";
 import { count } from "../format";
@@ -19,6 +20,9 @@ type Props = { state: ConsoleState; onChanged: () => void };
 export function Sessions({ state, onChanged }: Props) {
   const [text, setText] = useState("");
   const [status, setStatus] = useState<StatusFilter>("active");
+  const [kind, setKind] = useState<SessionKind | "">("");
+  const [risk, setRisk] = useState("");
+  const [country, setCountry] = useState("");
   const [total, setTotal] = useState(0);
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
@@ -34,8 +38,16 @@ export function Sessions({ state, onChanged }: Props) {
   const now = Date.now();
 
   const query = useMemo<SessionQuery>(
-    () => ({ ...emptyQuery(), q: text.trim() || null, status, limit: BLOCK }),
-    [text, status],
+    () => ({
+      ...emptyQuery(),
+      q: text.trim() || null,
+      status,
+      kind: kind || null,
+      risk: risk || null,
+      country: country.trim().length === 2 ? country.trim().toUpperCase() : null,
+      limit: BLOCK,
+    }),
+    [text, status, kind, risk, country],
   );
 
   const load = useCallback(
@@ -122,6 +134,40 @@ export function Sessions({ state, onChanged }: Props) {
             <option value="ended">Ended</option>
             <option value="all">All</option>
           </select>
+        </label>
+        <label>
+          Kind{" "}
+          <select value={kind} onChange={(e) => setKind(e.target.value as SessionKind | "")}>
+            <option value="">Any</option>
+            <option value="browser">Browser</option>
+            <option value="mobile">Mobile app</option>
+            <option value="desktop">Desktop app</option>
+            <option value="api">API</option>
+            <option value="oauth">OAuth</option>
+            <option value="service">Service</option>
+          </select>
+        </label>
+        <label>
+          Risk{" "}
+          <select value={risk} onChange={(e) => setRisk(e.target.value)}>
+            <option value="">Any</option>
+            <option value="impossible_travel">Impossible travel</option>
+            <option value="new_country">New country</option>
+            <option value="new_device">New device</option>
+            <option value="multi_country">Several countries</option>
+            <option value="stale">Stale (over 30 days)</option>
+          </select>
+        </label>
+        <label>
+          Country{" "}
+          <input
+            className="country"
+            value={country}
+            onChange={(e) => setCountry(e.target.value)}
+            maxLength={2}
+            placeholder="DE"
+            aria-label="Country code"
+          />
         </label>
         <span className="count" aria-live="polite">{count(total)} {total === 1 ? "session" : "sessions"}</span>
       </div>
