@@ -55,8 +55,10 @@ pub const APT: &[(Purpose, &[&str])] = &[
             "libwebkit2gtk-4.1-dev",
             "librsvg2-dev",
             "build-essential",
-            // Later, its end-to-end tests (a real window over WebDriver): "xvfb",
-            // "webkit2gtk-driver".
+            // Its end-to-end run: the real window under Xvfb, driven over WebDriver.
+            "xvfb",
+            "xauth",
+            "webkit2gtk-driver",
             // The console's keyring (Secret Service over libdbus) and its end-to-end test
             // against a real gnome-keyring:
             "libdbus-1-dev",
@@ -84,9 +86,15 @@ pub struct CargoBin {
 
 /// crates.io binaries per purpose.
 pub const CARGO_BINS: &[(Purpose, &[CargoBin])] = &[
-    // The end-to-end tests will drive the console through tauri-driver:
-    // (Purpose::Test, &[CargoBin { bin: "tauri-driver", krate: "tauri-driver", version: "2.0.4" }]),
+    // The end-to-end run drives the console's window through tauri-driver (WebDriver).
+    (Purpose::Test, &[TAURI_DRIVER]),
 ];
+
+pub const TAURI_DRIVER: CargoBin = CargoBin {
+    bin: "tauri-driver",
+    krate: "tauri-driver",
+    version: "2.1.0",
+};
 
 /// Debian packages that provide `npm` when it is not on `PATH`.
 const NPM_APT: &[&str] = &["nodejs", "npm"];
@@ -186,6 +194,11 @@ pub fn ensure_cargo_bin(bin: &CargoBin) -> Result<()> {
         &format!("cargo install {} {}", bin.krate, bin.version),
         crate::cargo().args(["install", "--locked", bin.krate, "--version", bin.version]),
     )
+}
+
+/// Where an installed binary is: on `PATH`, or in cargo's own bin folder.
+pub fn installed(bin: &CargoBin) -> Option<PathBuf> {
+    find_executable(bin.bin).or_else(|| cargo_home_bin(bin.bin))
 }
 
 fn cargo_home_bin(name: &str) -> Option<PathBuf> {

@@ -11,6 +11,7 @@
 
 mod bench;
 mod deps;
+mod e2e;
 mod fuzz;
 mod keyring;
 mod run;
@@ -45,6 +46,8 @@ enum Task {
     Bench(bench::Args),
     /// Only the API fuzz step of `test` (schemathesis against a live authority).
     Fuzz,
+    /// Only the end-to-end step of `test` (the real window over WebDriver).
+    E2e,
 }
 
 fn main() {
@@ -55,6 +58,7 @@ fn main() {
         Task::Test => test::test(),
         Task::Bench(args) => bench::bench(&args),
         Task::Fuzz => deps::ensure(deps::Purpose::Test).and_then(|()| fuzz::fuzz()),
+        Task::E2e => deps::ensure(deps::Purpose::Test).and_then(|()| e2e::e2e()),
     };
     if let Err(err) = result {
         eprintln!("xtask: error: {err:#}");

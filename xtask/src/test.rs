@@ -54,8 +54,9 @@ pub fn test() -> Result<()> {
             .args(["test", "--prefix", "ui"]),
     )?;
 
-    // Later: end-to-end, server + console + the real window over WebDriver (xvfb,
-    // tauri-driver).
+    // Next: the real window against a real authority, over WebDriver (`cargo xtask e2e`).
+    // It is not part of this gate yet: after the end-session confirmation closes, the window
+    // stops answering WebDriver's script calls (the app itself carries on).
 
     println!("==> all checks passed");
     Ok(())

@@ -113,8 +113,10 @@ pub struct ActionView {
     /// Also its Idempotency-Key.
     pub id: String,
     pub state: ActionState,
-    /// The server's receipt id, once carried out.
-    pub receipt: Option<String>,
+    /// When the server ended the sessions (its receipt), once carried out.
+    pub ended_at: Option<sessiondesk_protocol::Timestamp>,
+    /// How many sessions it ended.
+    pub ended: u32,
     /// Why the server refused it, or why it has not been sent yet.
     pub error: Option<String>,
 }
@@ -136,7 +138,11 @@ impl From<&Queued> for ActionView {
                 State::Sent => ActionState::Sent,
                 State::Failed => ActionState::Failed,
             },
-            receipt: q.receipt.as_ref().map(|r| r.action.clone()),
+            ended_at: q
+                .receipt
+                .as_ref()
+                .and_then(|r| r.receipts.iter().map(|x| x.revoked_at).max()),
+            ended: q.receipt.as_ref().map_or(0, |r| r.ended as u32),
             error: q.error.as_ref().map(|e| e.message.clone()),
         }
     }

@@ -101,8 +101,10 @@ export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen
                 aria-selected={selected === v.index}
                 className={"table-row" + (selected === v.index ? " selected" : "") + (s?.status === "ended" ? " ended" : "")}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => onSelect(v.index)}
-                onDoubleClick={() => onOpen(v.index)}
+                onClick={() => {
+                  onSelect(v.index);
+                  onOpen(v.index);
+                }}
               >
                 {columns.map((c) => (
                   <div key={c.id} role="gridcell" style={{ width: c.width }} title={s ? c.cell(s, now) : undefined}>

@@ -16,7 +16,8 @@ describe("Sessions", () => {
         const all = query.q ? [session(1)] : Array.from({ length: 450 }, (_, i) => session(i));
         return { items: all.slice(offset, offset + 200), total: all.length, synced_at: 1 };
       }
-      if (cmd === "end_session") return { id: "act_1", state: "sent", receipt: "aud_9", error: null };
+      if (cmd === "end_session")
+        return { id: "act_1", state: "sent", ended_at: "2026-11-25T04:00:00.000Z", ended: 1, error: null };
       throw { code: "unknown", message: cmd };
     });
   });
@@ -50,7 +51,7 @@ describe("Sessions", () => {
     await userEvent.keyboard("{ArrowDown}{Delete}");
     await userEvent.type(await screen.findByLabelText(/Reason/), "Phone stolen");
     await userEvent.click(screen.getByRole("button", { name: "End session" }));
-    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Receipt: aud_9"));
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent(/Session ended at .*audit trail/));
     expect(mocked).toHaveBeenCalledWith("end_session", { form: { session_id: "ses_0", reason: "Phone stolen", ticket: null } });
   });
 

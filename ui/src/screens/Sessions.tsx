@@ -7,7 +7,7 @@ import type { StatusFilter } from "../bindings/StatusFilter";
 import type { SessionKind } from "../bindings/SessionKind";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, emptyQuery } from "../api";
-import { count } from "../format";
+import { count, formatDateTime } from "../format";
 import { SessionTable } from "../components/SessionTable";
 import { SessionDetails } from "../components/SessionDetails";
 import { EndSessionDialog } from "../components/EndSessionDialog";
@@ -110,6 +110,14 @@ export function Sessions({ state, onChanged }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [open, ending]);
 
+  // While the pane is open it follows the selection (arrow keys move through sessions).
+  useEffect(() => {
+    if (open && selected !== null) {
+      const s = rowAt(selected);
+      if (s && s.id !== open.id) setOpen(s);
+    }
+  }, [selected, open, rowAt]);
+
   const endDisabled = state.can_end_sessions ? undefined : "Your role cannot end sessions";
   const askEnd = (i: number) => {
     const s = rowAt(i);
@@ -209,7 +217,7 @@ export function Sessions({ state, onChanged }: Props) {
             setOpen(null);
             setNotice(
               action.state === "sent"
-                ? `Session ended. Receipt: ${action.receipt ?? action.id}`
+                ? `Session ended at ${formatDateTime(action.ended_at)}; the audit trail records it with your reason.`
                 : action.state === "pending"
                   ? "Queued: the session ends as soon as the server is reachable."
                   : `The server refused: ${action.error ?? "unknown error"}`,

@@ -43,10 +43,10 @@ export function SignIn({ state, onSignedIn }: { state: ConsoleState; onSignedIn:
             </select>
           </label>
         )}
-        <label>Server<input value={server} onChange={(e) => setServer(e.target.value)} required autoFocus /></label>
-        <label>Organisation<input value={org} onChange={(e) => setOrg(e.target.value)} required /></label>
-        <label>Username<input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" /></label>
-        <label>Password<input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" /></label>
+        <label>Server<input name="server" value={server} onChange={(e) => setServer(e.target.value)} required autoFocus /></label>
+        <label>Organisation<input name="org" value={org} onChange={(e) => setOrg(e.target.value)} required /></label>
+        <label>Username<input name="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" /></label>
+        <label>Password<input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" /></label>
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
       </form>

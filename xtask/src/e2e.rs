@@ -1,0 +1,62 @@
+//! The end-to-end run: the console's real window (UI embedded) against a real authority,
+//! driven over WebDriver by `tests/` (`sessiondesk-e2e`), under Xvfb, inside a fresh D-Bus
+//! session with a freshly unlocked gnome-keyring and fresh XDG folders. Screenshots of every
+//! screen go to `target/e2e-shots/`.
+
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use crate::deps::{self, TAURI_DRIVER};
+use crate::{built_binary, cargo, repo_root, run_step, target_dir};
+
+const SCRIPT: &str = r#"set -eu
+export HOME="$(mktemp -d)" XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
+export XDG_RUNTIME_DIR="$(mktemp -d)"
+echo -n sessiondesk | gnome-keyring-daemon --unlock --components=secrets > /dev/null
+# WebKitGTK paints nothing under Xvfb's software GL without these.
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+export NO_AT_BRIDGE=1
+exec xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+"#;
+
+pub fn e2e() -> Result<()> {
+    run_step(
+        "npm run build --prefix ui",
+        Command::new("npm")
+            .current_dir(repo_root())
+            .args(["run", "build", "--prefix", "ui"]),
+    )?;
+    run_step(
+        "cargo build -p sessiondesk --features custom-protocol",
+        cargo().args([
+            "build",
+            "-p",
+            "sessiondesk",
+            "--features",
+            "custom-protocol",
+        ]),
+    )?;
+    run_step(
+        "cargo build -p sessiondesk-e2e",
+        cargo().args(["build", "-p", "sessiondesk-e2e"]),
+    )?;
+    let app = built_binary("debug", "sessiondesk")?;
+    let runner = built_binary("debug", "e2e")?;
+    let driver = deps::installed(&TAURI_DRIVER).context("tauri-driver is not installed")?;
+    let shots = target_dir()?.join("e2e-shots");
+    let mut cmd = Command::new("dbus-run-session");
+    cmd.args(["--", "sh", "-c", SCRIPT, "sh"])
+        .arg(&runner)
+        .arg(&app)
+        .arg(&shots)
+        .env("SESSIONDESK_DATA_DIR", repo_root().join("data"))
+        .env("TAURI_DRIVER", &driver);
+    run_step(
+        &format!(
+            "end-to-end: the window over WebDriver (screenshots in {})",
+            shots.display()
+        ),
+        &mut cmd,
+    )
+}
