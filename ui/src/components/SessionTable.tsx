@@ -7,16 +7,17 @@ import { ago, deviceLabel, placeLabel } from "../format";
 
 export const ROW_HEIGHT = 32;
 
-export type Column = { id: string; title: string; width: string; cell: (s: Session, now: number) => string };
+/** `grow`: the column's share of the row's width. */
+export type Column = { id: string; title: string; grow: number; cell: (s: Session, now: number) => string };
 
 export const COLUMNS: Column[] = [
-  { id: "user", title: "User", width: "18%", cell: (s) => s.user.name || s.user.username },
-  { id: "device", title: "Device", width: "24%", cell: (s) => deviceLabel(s) },
-  { id: "app", title: "App", width: "14%", cell: (s) => s.app.name ?? "—" },
-  { id: "place", title: "Location", width: "16%", cell: (s) => placeLabel(s) },
-  { id: "ip", title: "IP", width: "12%", cell: (s) => s.ip ?? "—" },
-  { id: "seen", title: "Last active", width: "10%", cell: (s, now) => ago(s.last_seen_at, now) },
-  { id: "status", title: "Status", width: "6%", cell: (s) => (s.status === "active" ? "Active" : "Ended") },
+  { id: "user", title: "User", grow: 18, cell: (s) => s.user.name || s.user.username },
+  { id: "device", title: "Device", grow: 24, cell: (s) => deviceLabel(s) },
+  { id: "app", title: "App", grow: 14, cell: (s) => s.app.name ?? "—" },
+  { id: "place", title: "Location", grow: 16, cell: (s) => placeLabel(s) },
+  { id: "ip", title: "IP", grow: 12, cell: (s) => s.ip ?? "—" },
+  { id: "seen", title: "Last active", grow: 11, cell: (s, now) => ago(s.last_seen_at, now) },
+  { id: "status", title: "Status", grow: 7, cell: (s) => (s.status === "active" ? "Active" : "Ended") },
 ];
 
 type Props = {
@@ -79,7 +80,7 @@ export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen
     <div className="table" role="grid" aria-rowcount={total + 1} aria-label="Sessions">
       <div className="table-head" role="row" aria-rowindex={1}>
         {columns.map((c) => (
-          <div key={c.id} role="columnheader" style={{ width: c.width }}>{c.title}</div>
+          <div key={c.id} role="columnheader" style={{ flex: `${c.grow} 1 0` }}>{c.title}</div>
         ))}
       </div>
       <div
@@ -107,7 +108,7 @@ export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen
                 }}
               >
                 {columns.map((c) => (
-                  <div key={c.id} role="gridcell" style={{ width: c.width }} title={s ? c.cell(s, now) : undefined}>
+                  <div key={c.id} role="gridcell" style={{ flex: `${c.grow} 1 0` }} title={s ? c.cell(s, now) : undefined}>
                     {s ? c.cell(s, now) : <span className="placeholder" />}
                   </div>
                 ))}

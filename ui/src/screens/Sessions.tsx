@@ -8,7 +8,10 @@ import type { SessionKind } from "../bindings/SessionKind";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, emptyQuery } from "../api";
 import { count, formatDateTime } from "../format";
-import { SessionTable } from "../components/SessionTable";
+import { COLUMNS, SessionTable } from "../components/SessionTable";
+
+/** With the details pane open, the columns it repeats make room for the others. */
+const NARROW = COLUMNS.filter((c) => c.id !== "ip" && c.id !== "app");
 import { SessionDetails } from "../components/SessionDetails";
 import { EndSessionDialog } from "../components/EndSessionDialog";
 
@@ -191,6 +194,7 @@ export function Sessions({ state, onChanged }: Props) {
           onOpen={(i) => setOpen(rowAt(i) ?? null)}
           onEnd={askEnd}
           now={now}
+          columns={open ? NARROW : COLUMNS}
         />
         {open && (
           <SessionDetails
