@@ -20,6 +20,8 @@ impl Window {
     pub async fn open(driver: &str, app: &Path, shots: &Path) -> Result<Self> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
+        // The window never navigates: no command should wait for a page load.
+        caps.insert("pageLoadStrategy".into(), json!("none"));
         caps.insert(
             "tauri:options".into(),
             json!({ "application": app.display().to_string() }),
