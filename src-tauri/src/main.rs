@@ -62,9 +62,27 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::console_state,
             commands::sign_in,
+            commands::open_profile,
+            commands::close_profile,
+            commands::sign_out,
             commands::list_sessions,
+            commands::sessions_by_user,
+            commands::filter_options,
             commands::get_session,
-            commands::end_session,
+            commands::end_all_preview,
+            commands::act,
+            commands::list_actions,
+            commands::list_users,
+            commands::list_logins,
+            commands::list_audit,
+            commands::verify_audit,
+            commands::export_audit,
+            commands::get_policy,
+            commands::preview_policy,
+            commands::save_policy,
+            commands::list_api_keys,
+            commands::create_api_key,
+            commands::revoke_api_key,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the window could not start");

@@ -2,26 +2,48 @@
 //!
 //! `cargo xtask test` runs it inside `dbus-run-session` with a freshly unlocked gnome-keyring,
 //! under Xvfb, with fresh XDG folders, after building the window with its UI embedded:
-//! `e2e APP_BINARY SCREENSHOT_DIR`. It signs in through the window, finds a user's session,
-//! opens its details and ends it with a reason, then checks through the API that the token is
-//! no longer active and that the audit trail holds the reason. A screenshot of every screen
-//! is saved.
-
-mod driver;
-mod window;
+//! `e2e APP_BINARY SCREENSHOT_DIR`. Through the window it signs in, finds a user's session,
+//! opens its details and ends it with a reason; locks another user from the Users screen;
+//! visits every screen; then stops the authority, sees the offline banner, ends a third
+//! user's session offline and sees the queued action run once when the authority is back.
+//! Each step is checked through the API (tokens inactive, the lock, audit events with their
+//! reasons, exactly one event for the queued action). A screenshot of every screen is saved.
 
 use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
-use sessiondesk_client::protocol::{AuditQuery, LoginRequest, NewApiKey, Role, Secret, UserQuery};
+use sessiondesk_client::protocol::{
+    AdminUser, AuditQuery, LoginRequest, LoginResponse, NewApiKey, Role, Secret, UserQuery,
+};
 use sessiondesk_client::{Client, Options};
 use sessiondesk_server::embedded::Embedded;
 use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
 
-use crate::window::Window;
+use sessiondesk_e2e::driver;
+use sessiondesk_e2e::window::{self, Window};
+
+/// The exit status when the window stopped answering WebDriver (not a failed check).
+const EXIT_STOPPED_ANSWERING: i32 = 3;
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() {
+    // Exit here rather than return: a runtime with a stuck WebDriver request would otherwise
+    // wait for it forever while shutting down.
+    let code = match run().await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("e2e: FAILED: {e:#}");
+            if format!("{e:#}").contains(window::STOPPED_ANSWERING) {
+                EXIT_STOPPED_ANSWERING
+            } else {
+                1
+            }
+        }
+    };
+    std::process::exit(code);
+}
+
+async fn run() -> Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut args = std::env::args().skip(1);
     let app = PathBuf::from(
@@ -39,14 +61,14 @@ async fn main() -> Result<()> {
     let dir = std::env::temp_dir().join(format!("sessiondesk-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let data = std::env::var_os("SESSIONDESK_DATA_DIR").map(PathBuf::from);
-    let authority = Embedded::new(dir.join("authority.db"), data)?
-        .start_demo()
-        .await?;
+    let db = dir.join("authority.db");
+    let authority = Embedded::new(&db, data.clone())?.start_demo().await?;
     let url = authority.url();
     println!("e2e: demo authority on {url}");
 
-    // Through the API: the owner, a user who signs in on some device (the session to end),
-    // and an API key to introspect that user's token as a resource server would.
+    // Through the API: the owner; three members who sign in on some device (a session to end,
+    // an account to lock, a session to end while offline); and an API key to introspect
+    // their tokens as a resource server would.
     let anon = Client::new(&url, Options::default())?;
     let owner_token = anon
         .login(&login(DEMO_OWNER))
@@ -54,68 +76,124 @@ async fn main() -> Result<()> {
         .context("owner sign-in")?
         .token;
     let owner = anon.clone().with_token(owner_token);
-    let victim_user = owner
-        .users(&UserQuery::default())
+    let members: Vec<AdminUser> = owner
+        .users(&UserQuery {
+            role: Some(Role::Member),
+            locked: Some(false),
+            limit: Some(50),
+            ..UserQuery::default()
+        })
         .await?
-        .items
-        .into_iter()
-        .find(|u| u.role == Role::Member && !u.locked)
-        .context("no unlocked member in the demo org")?;
-    let victim_name = victim_user.username.clone();
-    let victim = anon.login(&login(&victim_name)).await?;
+        .items;
+    ensure!(
+        members.len() >= 3,
+        "too few unlocked members in the demo org"
+    );
+    let mut signed_in = Vec::new();
+    for m in &members[..3] {
+        signed_in.push(anon.login(&login(&m.username)).await?);
+    }
     let key = owner
         .create_api_key(&NewApiKey { name: "e2e".into() }, None)
         .await?
         .secret
         .context("a new key shows its secret")?;
     let resource = anon.clone().with_token(key);
-    ensure!(resource.introspect(&victim.token).await?.active);
+    for s in &signed_in {
+        ensure!(resource.introspect(&s.token).await?.active);
+    }
+    let [ended, locked, queued] = [0, 1, 2].map(|i| Person {
+        user: members[i].clone(),
+        login: signed_in[i].clone(),
+    });
 
     let driver = driver::Driver::start().await?;
     let w = Window::open(&driver.url(), &app, &shots).await?;
     // A WebDriver call that never answers must fail the run, not hang it.
-    let outcome = tokio::time::timeout(
-        std::time::Duration::from_secs(240),
-        scenario(
-            &w,
-            &url,
-            &victim_name,
-            &victim_user.name,
-            &victim.session.id,
-        ),
-    )
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(420), async {
+        end_a_session(&w, &url, &ended).await?;
+        check_ended(&owner, &resource, &ended, REASON).await?;
+        println!("e2e: the token is inactive and the audit holds the reason");
+
+        lock_a_user(&w, &locked).await?;
+        let user = owner.user(&locked.user.id).await?;
+        ensure!(user.locked && user.password_reset_required, "{user:?}");
+        ensure!(
+            !resource.introspect(&locked.login.token).await?.active,
+            "the locked user's token is still active"
+        );
+        ensure!(
+            anon.login(&login(&locked.user.username)).await.is_err(),
+            "a locked user signed in"
+        );
+        println!("e2e: the user is locked and their token inactive");
+
+        every_screen(&w).await?;
+
+        authority.shutdown().await;
+        end_offline(&w, &queued).await?;
+        let back = Embedded {
+            listen: url.trim_start_matches("http://").parse()?,
+            ..Embedded::new(&db, data.clone())?
+        }
+        .start_demo()
+        .await?;
+        // The newest action, the one taken offline, is carried out once the sync is live.
+        w.wait_text(".list tbody tr:first-child", |t| t.contains("Done"))
+            .await?;
+        w.shot("15-queued-action-sent").await?;
+        check_ended(&owner, &resource, &queued, QUEUED_REASON).await?;
+        println!("e2e: the action queued offline ran once when the authority came back");
+        anyhow::Ok(back)
+    })
     .await
-    .unwrap_or_else(|_| Err(anyhow::anyhow!("the window stopped answering WebDriver")));
+    .unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "{} (the whole run)",
+            window::STOPPED_ANSWERING
+        ))
+    });
     if outcome.is_err() {
         let _ = w.shot("failed").await;
     }
     w.close().await;
     drop(driver);
-    outcome?;
+    outcome?.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
 
-    // The API agrees with what the window said.
+/// A member and the session they signed in with before the window opened.
+struct Person {
+    user: AdminUser,
+    login: LoginResponse,
+}
+
+/// The session is ended on the server: its token is inactive for a resource server, and the
+/// audit trail has exactly one `session.ended` event for it, with `reason`.
+async fn check_ended(owner: &Client, resource: &Client, p: &Person, reason: &str) -> Result<()> {
     ensure!(
-        !resource.introspect(&victim.token).await?.active,
+        !resource.introspect(&p.login.token).await?.active,
         "the ended session's token is still active"
     );
     let events = owner
         .audit(&AuditQuery {
             action: Some("session.ended".into()),
-            target: Some(victim.session.id.clone()),
+            target: Some(p.login.session.id.clone()),
             ..Default::default()
         })
         .await?
         .items;
     ensure!(
-        events.iter().any(|e| e.reason.as_deref() == Some(REASON)),
-        "no session.ended event with the reason: {events:?}"
+        events.len() == 1 && events[0].reason.as_deref() == Some(reason),
+        "expected one session.ended event with the reason: {events:?}"
     );
-    println!("e2e: the token is inactive and the audit holds the reason");
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
 const REASON: &str = "Phone reported lost (end-to-end test)";
+const LOCK_REASON: &str = "Left the company (end-to-end test)";
+const QUEUED_REASON: &str = "Ended while offline (end-to-end test)";
 
 fn login(username: &str) -> LoginRequest {
     LoginRequest {
@@ -127,14 +205,8 @@ fn login(username: &str) -> LoginRequest {
     }
 }
 
-async fn scenario(
-    w: &Window,
-    url: &str,
-    victim: &str,
-    victim_name: &str,
-    session_id: &str,
-) -> Result<()> {
-    // Sign in.
+/// Signs in through the window, finds `p`'s session, checks its details and ends it.
+async fn end_a_session(w: &Window, url: &str, p: &Person) -> Result<()> {
     w.fill("input[name=server]", url).await?;
     w.fill("input[name=org]", DEMO_ORG).await?;
     w.fill("input[name=username]", DEMO_OWNER).await?;
@@ -149,13 +221,10 @@ async fn scenario(
     .await?;
     w.shot("02-sessions").await?;
 
-    // Find the user: the newest session (login time, newest first) is the one just made.
-    w.fill("input[type=search]", victim).await?;
-    w.wait_text(".count", |t| t.starts_with("1 ") || !t.starts_with("0 "))
-        .await?;
-    w.wait_text("#row-0", |t| t.contains(victim_name)).await?;
+    // Find the user: their newest session (login time, newest first) is the one just made.
+    find(w, p).await?;
     w.shot("03-search").await?;
-    w.click("#row-0").await?;
+    w.press("#row-0").await?;
     let shown = w
         .script(
             "return [...document.querySelectorAll('.details dt')]\
@@ -163,9 +232,12 @@ async fn scenario(
         )
         .await?;
     ensure!(
-        shown == session_id,
-        "details show {shown}, expected {session_id}"
+        shown == p.login.session.id,
+        "details show {shown}, expected {}",
+        p.login.session.id
     );
+    w.wait_text(".details", |t| t.to_lowercase().contains("recent sign-ins"))
+        .await?;
     w.shot("04-details").await?;
 
     // End it, with a reason (the demo policy requires one) and a ticket.
@@ -174,8 +246,93 @@ async fn scenario(
     w.fill(".dialog input", "HD-4711").await?;
     w.shot("05-end-session").await?;
     w.press(".dialog button[type=submit]").await?;
-    w.wait_text(".notice", |t| t.starts_with("Session ended at"))
+    w.wait_text(".notice", |t| t.starts_with("Done: End session"))
         .await?;
     w.shot("06-ended").await?;
+    Ok(())
+}
+
+/// Searches the sessions list for `p` and waits for their newest session on top.
+async fn find(w: &Window, p: &Person) -> Result<()> {
+    w.fill("input[aria-label='Search sessions']", &p.user.username)
+        .await?;
+    w.wait_text("#row-0", |t| t.contains(&p.user.name)).await?;
+    Ok(())
+}
+
+/// Locks `p`'s account from the Users screen, with a reason and a password reset.
+async fn lock_a_user(w: &Window, p: &Person) -> Result<()> {
+    w.press_text("nav button", "Users").await?;
+    w.fill("input[aria-label='Search users']", &p.user.username)
+        .await?;
+    w.wait_text(".list tbody", |t| t.contains(&p.user.username))
+        .await?;
+    w.press(".list tbody tr").await?;
+    w.press_text(".toolbar.actions button", "Lock account")
+        .await?;
+    w.wait_text(".dialog", |t| {
+        t.contains("This session ends") || t.contains("sessions end")
+    })
+    .await?;
+    w.fill(".dialog textarea", LOCK_REASON).await?;
+    w.shot("07-lock-user").await?;
+    w.press(".dialog button[type=submit]").await?;
+    w.wait_text(".notice", |t| t.starts_with("Done: Lock"))
+        .await?;
+    w.wait_text(".list tbody", |t| t.contains("Locked")).await?;
+    w.shot("08-users").await?;
+    Ok(())
+}
+
+/// Visits the other screens: login history, the audit trail with its chain check, the
+/// policy with a preview of a change (then discarded), API keys.
+async fn every_screen(w: &Window) -> Result<()> {
+    w.press_text("nav button", "Login history").await?;
+    w.wait_text(".list tbody", |t| t.contains("Signed in"))
+        .await?;
+    w.shot("09-login-history").await?;
+
+    w.press_text("nav button", "Audit").await?;
+    w.wait_text(".list tbody", |t| t.contains("user.locked"))
+        .await?;
+    w.press_text("button", "Check the chain").await?;
+    w.wait_text(".notice", |t| t.starts_with("The chain holds"))
+        .await?;
+    w.shot("10-audit").await?;
+
+    w.press_text("nav button", "Policies").await?;
+    w.fill("input[aria-label='Idle timeout value']", "1")
+        .await?;
+    w.wait_text(".preview", |t| {
+        t.contains("end at once") || t.contains("No active session ends")
+    })
+    .await?;
+    w.shot("11-policies").await?;
+    w.press_text(".preview button", "Discard").await?;
+
+    w.press_text("nav button", "API keys").await?;
+    w.wait_text(".list tbody", |t| t.contains("e2e")).await?;
+    w.shot("12-api-keys").await?;
+    Ok(())
+}
+
+/// With the authority stopped: the banner, then `p`'s session ended from the cache, which
+/// waits in the outbox.
+async fn end_offline(w: &Window, p: &Person) -> Result<()> {
+    w.wait_text(".banner", |t| t.starts_with("Offline")).await?;
+    w.press_text("nav button", "Sessions").await?;
+    find(w, p).await?;
+    w.press("#row-0").await?;
+    w.shot("13-offline").await?;
+    w.press(".details button.danger").await?;
+    w.fill(".dialog textarea", QUEUED_REASON).await?;
+    w.press(".dialog button[type=submit]").await?;
+    w.wait_text(".notice", |t| t.starts_with("Queued")).await?;
+    w.press_text("nav button", "Actions").await?;
+    w.wait_text(".list tbody tr:first-child", |t| {
+        t.contains("Waiting for the server")
+    })
+    .await?;
+    w.shot("14-queued-action").await?;
     Ok(())
 }

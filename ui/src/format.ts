@@ -1,5 +1,6 @@
 // How values read on screen: dates in the user's locale, durations in words.
 import type { Session } from "./bindings/Session";
+import type { LoginAttempt } from "./bindings/LoginAttempt";
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
   dateStyle: "medium",
@@ -42,4 +43,19 @@ export function placeLabel(s: Session): string {
 
 export function count(n: number | bigint): string {
   return new Intl.NumberFormat().format(n);
+}
+
+const FAILURES: Record<string, string> = {
+  invalid_credentials: "Wrong username or password",
+  account_locked: "Account locked",
+  temporarily_locked: "Locked after failed attempts",
+  session_limit: "Session limit reached",
+  password_reset_required: "Password reset required",
+};
+
+/** A sign-in attempt's result in words. */
+export function outcome(l: LoginAttempt): string {
+  if (l.success) return "Signed in";
+  const r = l.failure_reason ?? "unknown";
+  return FAILURES[r] ?? r.replace(/_/g, " ");
 }

@@ -27,6 +27,9 @@ pub struct Args {
     /// A short run (2 s introspection on 100k sessions, 3 s login) to check that it all works.
     #[arg(long)]
     pub quick: bool,
+    /// Only the console window's benchmark (its own section of bench/RESULTS.md).
+    #[arg(long)]
+    pub window: bool,
 }
 
 /// What `sessiondesk-server seed --bench-sessions` creates besides the sessions.
@@ -151,6 +154,9 @@ struct Bins {
 }
 
 pub fn bench(args: &Args) -> Result<()> {
+    if args.window {
+        return crate::bench_window::bench_window();
+    }
     let settings = Settings::new(args.quick);
     deps::ensure(Purpose::Bench)?;
     run_step(
@@ -314,7 +320,7 @@ fn argon2_rate(bins: &Bins, settings: &Settings) -> Result<Argon2Rate> {
     })
 }
 
-fn server_command(program: &Path) -> Command {
+pub(crate) fn server_command(program: &Path) -> Command {
     let mut cmd = Command::new(program);
     // Request logging would measure the log sink, not the server.
     if std::env::var_os(LOG_ENV).is_none() {
@@ -464,14 +470,14 @@ fn capture_json_line(cmd: &mut Command) -> Result<String> {
     Ok(line)
 }
 
-struct Machine {
-    cpu: String,
-    nproc: String,
-    memory: String,
-    kernel: String,
-    rustc: String,
-    date: String,
-    commit: String,
+pub(crate) struct Machine {
+    pub cpu: String,
+    pub nproc: String,
+    pub memory: String,
+    pub kernel: String,
+    pub rustc: String,
+    pub date: String,
+    pub commit: String,
 }
 
 fn command_line(program: &str, args: &[&str]) -> Option<String> {
@@ -482,7 +488,7 @@ fn command_line(program: &str, args: &[&str]) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn machine_description() -> Machine {
+pub(crate) fn machine_description() -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -520,7 +526,7 @@ fn machine_description() -> Machine {
     }
 }
 
-fn verdict(pass: bool) -> &'static str {
+pub(crate) fn verdict(pass: bool) -> &'static str {
     if pass {
         "PASS"
     } else {

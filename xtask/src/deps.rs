@@ -59,6 +59,8 @@ pub const APT: &[(Purpose, &[&str])] = &[
             "xvfb",
             "xauth",
             "webkit2gtk-driver",
+            // Its screenshots, taken from the X display (ImageMagick's `import`).
+            "imagemagick",
             // The console's keyring (Secret Service over libdbus) and its end-to-end test
             // against a real gnome-keyring:
             "libdbus-1-dev",

@@ -10,6 +10,7 @@
 //! Every step prints `==> step` before it starts and the task stops at the first failure.
 
 mod bench;
+mod bench_window;
 mod deps;
 mod e2e;
 mod fuzz;

@@ -26,6 +26,9 @@ pub enum Error {
     /// Reading or writing the console's files.
     #[error("{0}")]
     Io(String),
+    /// The signed-in role may not do this (checked before anything is queued).
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl Error {
@@ -39,6 +42,7 @@ impl Error {
             Error::Keyring(_) => "keyring",
             Error::Cache(_) => "cache",
             Error::Io(_) => "io",
+            Error::Forbidden(_) => "forbidden",
         }
     }
 

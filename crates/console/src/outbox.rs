@@ -102,12 +102,17 @@ pub struct Sent {
 #[derive(Clone)]
 pub struct Outbox {
     pool: SqlitePool,
+    /// One sender at a time: the window's action and the sync coming back live both send,
+    /// and an action must not be in flight twice (its key would make the second a replay,
+    /// but its attempts would count double).
+    sending: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Outbox {
     pub fn new(cache: &Cache) -> Self {
         Outbox {
             pool: cache.pool().clone(),
+            sending: Default::default(),
         }
     }
 
@@ -145,6 +150,7 @@ impl Outbox {
     /// Sends the pending actions in the order they were taken. Stops at the first one
     /// the server cannot take now (unreachable, overloaded): they stay pending, in order.
     pub async fn send_pending(&self, client: &Client, now: i64) -> Result<Sent> {
+        let _one_sender = self.sending.lock().await;
         let mut out = Sent::default();
         let pending: Vec<Row> = sqlx::query_as(&format!(
             "{SELECT} WHERE state = 'pending' ORDER BY created_at, id"

@@ -2,7 +2,7 @@
 //! ([`SessionQuery`]), so the console answers offline what the server would answer
 //! online: the same rows in the same order. Text search reads the trigram index.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sessiondesk_protocol::search::{fts_phrase, indexed, like_pattern};
 use sessiondesk_protocol::{
     countries, Order, Session, SessionQuery, SessionSort, StatusFilter, STALE_AFTER_MS,
@@ -25,8 +25,33 @@ pub struct Rows {
     pub synced_at: Option<i64>,
 }
 
+/// Sign-ins between two times of the day on the viewer's clock, a filter the console adds to
+/// the server's: minutes after midnight, `from` included and `to` not; `from > to` wraps past
+/// midnight (22:00 to 06:00 is the night).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TimeOfDay {
+    pub from_minute: u16,
+    pub to_minute: u16,
+    /// The viewer's offset from UTC in minutes (east positive), e.g. 60 in Berlin in winter.
+    pub utc_offset_minutes: i16,
+}
+
+impl TimeOfDay {
+    fn check(&self) -> Result<()> {
+        if self.from_minute >= 1440 || self.to_minute > 1440 || self.from_minute == self.to_minute {
+            return Err(Error::Invalid(
+                "a time of day runs from one time to another, within 00:00 to 24:00".into(),
+            ));
+        }
+        if self.utc_offset_minutes.abs() > 18 * 60 {
+            return Err(Error::Invalid("a UTC offset lies within ±18 hours".into()));
+        }
+        Ok(())
+    }
+}
+
 /// A user's share of the matching sessions ("group by user").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, ts_rs::TS)]
 pub struct UserGroup {
     pub user_id: String,
     pub username: String,
@@ -102,8 +127,31 @@ fn choose(total: u64, window_end: u64, rows: u64) -> Plan {
 }
 
 /// ` FROM sessions s WHERE ...` for the filters of `f`, as the server reads them.
-fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &SessionQuery, now: i64, plan: Plan) {
+fn push_filter(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    f: &SessionQuery,
+    hours: Option<TimeOfDay>,
+    now: i64,
+    plan: Plan,
+) {
     q.push(" FROM sessions s WHERE 1");
+    if let Some(h) = hours {
+        // The sign-in's minute of the day on the viewer's clock.
+        q.push(" AND ((s.created_at / 60000 + ")
+            .push_bind(i64::from(h.utc_offset_minutes))
+            .push(") % 1440 + 1440) % 1440");
+        if h.from_minute < h.to_minute {
+            q.push(" BETWEEN ")
+                .push_bind(i64::from(h.from_minute))
+                .push(" AND ")
+                .push_bind(i64::from(h.to_minute) - 1);
+        } else {
+            q.push(" NOT BETWEEN ")
+                .push_bind(i64::from(h.to_minute))
+                .push(" AND ")
+                .push_bind(i64::from(h.from_minute) - 1);
+        }
+    }
     match f.status.unwrap_or_default() {
         StatusFilter::Active => {
             q.push(" AND s.status = 'active'");
@@ -196,6 +244,20 @@ impl Cache {
     /// A window of the sessions matching `f`, in `f`'s order: `f.limit` rows (default
     /// 100) from `offset`.
     pub async fn sessions(&self, f: &SessionQuery, offset: u64, now: i64) -> Result<Rows> {
+        self.sessions_at(f, None, offset, now).await
+    }
+
+    /// [`Cache::sessions`], of the sessions signed in within `hours` too.
+    pub async fn sessions_at(
+        &self,
+        f: &SessionQuery,
+        hours: Option<TimeOfDay>,
+        offset: u64,
+        now: i64,
+    ) -> Result<Rows> {
+        if let Some(h) = &hours {
+            h.check()?;
+        }
         let limit = f.limit.unwrap_or(100);
         if !(1..=MAX_WINDOW).contains(&limit) {
             return Err(Error::Invalid(format!(
@@ -213,7 +275,7 @@ impl Cache {
             " ORDER BY {}{dir}, s.id{dir}",
             sort_column(f.sort.unwrap_or_default())
         );
-        let total = self.count_sessions(f, now).await?;
+        let total = self.count_sessions_at(f, hours, now).await?;
         let plan = if search_text(f).is_some() {
             let rows: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM sessions")
                 .fetch_one(self.pool())
@@ -229,7 +291,7 @@ impl Cache {
         let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT b.body FROM sessions s JOIN session_bodies b ON b.id = s.rowid WHERE s.rowid IN (SELECT s.rowid",
         );
-        push_filter(&mut q, f, now, plan);
+        push_filter(&mut q, f, hours, now, plan);
         q.push(&order);
         q.push(" LIMIT ")
             .push_bind(i64::from(limit))
@@ -250,19 +312,40 @@ impl Cache {
 
     /// How many sessions match `f`.
     pub async fn count_sessions(&self, f: &SessionQuery, now: i64) -> Result<u64> {
+        self.count_sessions_at(f, None, now).await
+    }
+
+    pub async fn count_sessions_at(
+        &self,
+        f: &SessionQuery,
+        hours: Option<TimeOfDay>,
+        now: i64,
+    ) -> Result<u64> {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        push_filter(&mut q, f, now, Plan::LookUp);
+        push_filter(&mut q, f, hours, now, Plan::LookUp);
         let n: i64 = q.build_query_scalar().fetch_one(self.pool()).await?;
         Ok(n.max(0) as u64)
     }
 
     /// The matching sessions grouped by user: most sessions first.
     pub async fn sessions_by_user(&self, f: &SessionQuery, now: i64) -> Result<Vec<UserGroup>> {
+        self.sessions_by_user_at(f, None, now).await
+    }
+
+    pub async fn sessions_by_user_at(
+        &self,
+        f: &SessionQuery,
+        hours: Option<TimeOfDay>,
+        now: i64,
+    ) -> Result<Vec<UserGroup>> {
+        if let Some(h) = &hours {
+            h.check()?;
+        }
         let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT s.user_id, MAX(s.username) AS username, MAX(s.user_name) AS name, \
              COUNT(*) AS sessions, SUM(s.status = 'active') AS active",
         );
-        push_filter(&mut q, f, now, Plan::LookUp);
+        push_filter(&mut q, f, hours, now, Plan::LookUp);
         q.push(" GROUP BY s.user_id ORDER BY sessions DESC, username ASC");
         Ok(q.build_query_as().fetch_all(self.pool()).await?)
     }

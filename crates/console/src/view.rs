@@ -19,9 +19,73 @@ pub struct ConsoleState {
     pub sync: SyncView,
     /// The org's policy asks for a reason with every admin action.
     pub reason_required: bool,
-    /// The signed-in role may end sessions (owner, admin, helpdesk).
-    pub can_end_sessions: bool,
+    /// What the signed-in role may not do, and why (for disabled buttons' tooltips).
+    pub denied: Denied,
     pub role: Option<Role>,
+    /// The console's own session (spared by "sign out all team sessions").
+    pub own_session: Option<String>,
+}
+
+/// For each kind of action, why the signed-in role may not take it (`None`: it may).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Denied {
+    /// End a session, or all of a user's sessions.
+    pub end_sessions: Option<String>,
+    /// Lock and unlock accounts.
+    pub lock_users: Option<String>,
+    /// End every session of the team but your own.
+    pub end_all: Option<String>,
+    pub edit_policy: Option<String>,
+    pub manage_api_keys: Option<String>,
+}
+
+impl Denied {
+    /// The contract's roles: owner all; admin all but policy and API keys; helpdesk ends
+    /// sessions and locks accounts but not team-wide; auditor reads only.
+    pub fn for_role(role: Option<Role>) -> Self {
+        let no = |s: &str| Some(s.to_string());
+        let read_only = "Your role (auditor) can look but not change anything.";
+        match role {
+            Some(Role::Owner) => Denied {
+                end_sessions: None,
+                lock_users: None,
+                end_all: None,
+                edit_policy: None,
+                manage_api_keys: None,
+            },
+            Some(Role::Admin) => Denied {
+                end_sessions: None,
+                lock_users: None,
+                end_all: None,
+                edit_policy: no("Only the owner can change the session policy."),
+                manage_api_keys: no("Only the owner can create or revoke API keys."),
+            },
+            Some(Role::Helpdesk) => Denied {
+                end_sessions: None,
+                lock_users: None,
+                end_all: no("Help-desk staff cannot sign out the whole team; ask an admin."),
+                edit_policy: no("Only the owner can change the session policy."),
+                manage_api_keys: no("Only the owner can create or revoke API keys."),
+            },
+            Some(Role::Auditor) => Denied {
+                end_sessions: no(read_only),
+                lock_users: no(read_only),
+                end_all: no(read_only),
+                edit_policy: no(read_only),
+                manage_api_keys: no(read_only),
+            },
+            Some(Role::Member) | None => {
+                let why = "Your role has no access to the admin console.";
+                Denied {
+                    end_sessions: no(why),
+                    lock_users: no(why),
+                    end_all: no(why),
+                    edit_policy: no(why),
+                    manage_api_keys: no(why),
+                }
+            }
+        }
+    }
 }
 
 /// A saved profile, as listed (no secrets: the token lives in the OS keyring).
@@ -99,19 +163,17 @@ pub struct SignInForm {
     pub password: String,
 }
 
-/// End one session.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct EndSessionForm {
-    pub session_id: String,
-    pub reason: Option<String>,
-    pub ticket: Option<String>,
-}
-
 /// An action as the window shows it after asking for it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ActionView {
     /// Also its Idempotency-Key.
     pub id: String,
+    /// When it was asked for (Unix ms).
+    pub created_at: i64,
+    /// What it does, in words ("Lock alice's account").
+    pub description: String,
+    /// How many times it was sent.
+    pub attempts: i64,
     pub state: ActionState,
     /// When the server ended the sessions (its receipt), once carried out.
     pub ended_at: Option<sessiondesk_protocol::Timestamp>,
@@ -129,10 +191,13 @@ pub enum ActionState {
     Failed,
 }
 
-impl From<&Queued> for ActionView {
-    fn from(q: &Queued) -> Self {
+impl ActionView {
+    pub fn new(q: &Queued, description: String) -> Self {
         ActionView {
             id: q.id.clone(),
+            created_at: q.created_at,
+            description,
+            attempts: q.attempts,
             state: match q.state {
                 State::Pending => ActionState::Pending,
                 State::Sent => ActionState::Sent,

@@ -1,16 +1,19 @@
 //! The console as the window drives it (`app::App`), against a real demo authority: sign in,
-//! the list from the cache, and ending a session with a reason through the outbox.
+//! the list from the cache, every screen's reads, every action through the outbox, and what
+//! a role may not do.
 
 mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use sessiondesk_client::protocol::SessionQuery;
+use sessiondesk_client::protocol::{Policy, Role, SessionQuery, StatusFilter, UserQuery};
 use sessiondesk_console::app::App;
+use sessiondesk_console::app::{ActionForm, AuditFilter, LoginFilter, UserFilter};
 use sessiondesk_console::paths::Paths;
+use sessiondesk_console::query::TimeOfDay;
 use sessiondesk_console::secrets::InMemory;
-use sessiondesk_console::view::{ActionState, EndSessionForm, SignInForm, SyncPhase};
+use sessiondesk_console::view::{ActionState, SignInForm, SyncPhase};
 use sessiondesk_console::Console;
 use sessiondesk_server::seed::{DEMO_ORG, DEMO_OWNER, DEMO_PASSWORD};
 
@@ -48,7 +51,10 @@ async fn sign_in_list_and_end_a_session_with_a_reason() {
         .await
         .unwrap();
     assert_eq!(state.profile.as_ref().unwrap().username, DEMO_OWNER);
-    assert!(state.can_end_sessions, "the owner may end sessions");
+    assert_eq!(
+        state.denied.end_sessions, None,
+        "the owner may end sessions"
+    );
 
     // The live sync fills the cache and reports it.
     let mut live = None;
@@ -64,7 +70,10 @@ async fn sign_in_list_and_end_a_session_with_a_reason() {
     assert!(live.sync.synced_at.is_some());
     assert!(live.reason_required, "the demo policy asks for a reason");
 
-    let rows = app.sessions(SessionQuery::default(), 0).await.unwrap();
+    let rows = app
+        .sessions(SessionQuery::default(), None, 0)
+        .await
+        .unwrap();
     assert!(rows.total > 10, "{}", rows.total);
     let target = rows
         .items
@@ -77,20 +86,20 @@ async fn sign_in_list_and_end_a_session_with_a_reason() {
         target.id
     );
 
-    // Without the reason the policy wants, the server refuses and says so.
+    // Without the reason the policy wants, nothing is queued and the console says why.
     let refused = app
-        .end_session(EndSessionForm {
+        .act(ActionForm::EndSession {
             session_id: target.id.clone(),
-            reason: None,
+            reason: Some("  ".into()),
             ticket: None,
         })
         .await
-        .unwrap();
-    assert_eq!(refused.state, ActionState::Failed);
-    assert!(refused.error.is_some());
+        .unwrap_err();
+    assert_eq!(refused.code(), "invalid", "{refused}");
+    assert!(app.actions().await.unwrap().is_empty());
 
     let ended = app
-        .end_session(EndSessionForm {
+        .act(ActionForm::EndSession {
             session_id: target.id.clone(),
             reason: Some("Laptop reported stolen".into()),
             ticket: Some("HD-42".into()),
@@ -114,4 +123,395 @@ async fn sign_in_list_and_end_a_session_with_a_reason() {
         cached.status,
         sessiondesk_client::protocol::SessionStatus::Ended
     );
+}
+
+/// A console signed in to `url` as `username` (a demo user), once its sync is live.
+async fn signed_in(dir: &std::path::Path, url: &str, username: &str) -> Arc<App> {
+    let console = Console::new(Paths::under(dir), Arc::new(InMemory::default())).unwrap();
+    let app = App::with_export_dir(console, dir.join("exports"));
+    app.sign_in(SignInForm {
+        server_url: url.into(),
+        org: DEMO_ORG.into(),
+        username: username.into(),
+        password: DEMO_PASSWORD.into(),
+    })
+    .await
+    .unwrap();
+    for _ in 0..100 {
+        if app.state().await.unwrap().sync.state == SyncPhase::Live {
+            return app;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the sync did not go live");
+}
+
+fn active() -> SessionQuery {
+    SessionQuery {
+        status: Some(StatusFilter::Active),
+        ..SessionQuery::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_logins_and_audit_read_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
+    let server = common::owner(&running.url()).await;
+
+    // Users: everyone, by name, with counts from the cached sessions.
+    let users = app.users(UserFilter::default()).await.unwrap();
+    let on_server = server.users(&UserQuery::default()).await.unwrap();
+    assert_eq!(users.total, on_server.total);
+    assert!(users.total >= 200, "{}", users.total);
+    let names: Vec<_> = users.items.iter().map(|u| u.name.clone()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "users come by name");
+    let busy = users
+        .items
+        .iter()
+        .max_by_key(|u| u.active_sessions)
+        .unwrap();
+    let theirs = app
+        .sessions(
+            SessionQuery {
+                user_id: vec![busy.id.clone()],
+                ..active()
+            },
+            None,
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(busy.active_sessions as u64, theirs.total);
+    assert_eq!(
+        busy.active_sessions,
+        server.user(&busy.id).await.unwrap().active_sessions
+    );
+    let locked = app
+        .users(UserFilter {
+            locked_only: true,
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(locked.total >= 1 && locked.items.iter().all(|u| u.locked));
+    let found = app
+        .users(UserFilter {
+            q: Some(busy.username.clone()),
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(found.items.iter().any(|u| u.id == busy.id));
+    let wildcard = app
+        .users(UserFilter {
+            q: Some("%".into()),
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(wildcard.total, 0, "a % is looked for, not a wildcard");
+
+    // Time of day: sign-ins within office hours and overnight (wrapping past midnight) on a
+    // viewer's clock, against the same count worked out here.
+    let all = SessionQuery {
+        status: Some(StatusFilter::All),
+        limit: Some(10_000),
+        ..SessionQuery::default()
+    };
+    let everything = app.sessions(all.clone(), None, 0).await.unwrap();
+    assert_eq!(everything.items.len() as u64, everything.total);
+    for (from, to, offset) in [(9 * 60, 17 * 60, 60), (22 * 60, 6 * 60, -300)] {
+        let hours = TimeOfDay {
+            from_minute: from,
+            to_minute: to,
+            utc_offset_minutes: offset,
+        };
+        let inside = |s: &sessiondesk_client::protocol::Session| {
+            let m = (s.created_at.millis().div_euclid(60_000) + i64::from(offset)).rem_euclid(1440);
+            if from < to {
+                (i64::from(from)..i64::from(to)).contains(&m)
+            } else {
+                m >= i64::from(from) || m < i64::from(to)
+            }
+        };
+        let want = everything.items.iter().filter(|s| inside(s)).count() as u64;
+        let got = app.sessions(all.clone(), Some(hours), 0).await.unwrap();
+        assert_eq!(got.total, want, "{hours:?}");
+        assert!(want > 0 && want < everything.total, "{hours:?}: {want}");
+        assert!(got.items.iter().all(inside));
+    }
+    let bad = TimeOfDay {
+        from_minute: 600,
+        to_minute: 600,
+        utc_offset_minutes: 0,
+    };
+    assert_eq!(
+        app.sessions(all, Some(bad), 0).await.unwrap_err().code(),
+        "invalid"
+    );
+
+    // Login history: newest first; failures only when asked.
+    let logins = app.logins(LoginFilter::default()).await.unwrap();
+    assert!(logins.total > 100, "{}", logins.total);
+    assert!(logins.items.windows(2).all(|w| w[0].at >= w[1].at));
+    let failures = app
+        .logins(LoginFilter {
+            failures_only: true,
+            ..LoginFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(failures.total > 0 && failures.total < logins.total);
+    assert!(failures
+        .items
+        .iter()
+        .all(|l| !l.success && l.failure_reason.is_some()));
+
+    // Audit: newest first, one action, the server's chain check, the CSV export.
+    let audit = app.audit(AuditFilter::default()).await.unwrap();
+    assert!(audit.items.windows(2).all(|w| w[0].seq > w[1].seq));
+    let actor = audit
+        .items
+        .iter()
+        .find(|e| e.actor.starts_with("usr_"))
+        .unwrap();
+    let named = on_server.items.iter().find(|u| u.id == actor.actor);
+    if let Some(u) = named {
+        assert_eq!(audit.names.get(&actor.actor), Some(&u.username));
+    }
+    let ended = app
+        .audit(AuditFilter {
+            action: Some("session.ended".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(ended.total > 0 && ended.items.iter().all(|e| e.action == "session.ended"));
+    let check = app.verify_audit().await.unwrap();
+    assert!(check.ok, "{check:?}");
+    assert_eq!(check.count as u64, audit.total);
+
+    let export = app
+        .export_audit(AuditFilter {
+            action: Some("session.ended".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(export.rows, ended.total);
+    let csv = std::fs::read_to_string(&export.path).unwrap();
+    assert!(csv.starts_with("seq,at,actor,action,target,reason,ticket,data,prev_hash,hash\r\n"));
+    assert_eq!(csv.matches("session.ended").count() as u64, ended.total);
+    assert!(csv.contains(&ended.items[0].hash));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_runs_once_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
+    let server = common::owner(&running.url()).await;
+    let why = || Some("Offboarding (console test)".to_string());
+
+    // Log a user out from all devices.
+    let users = app.users(UserFilter::default()).await.unwrap();
+    let victim = users
+        .items
+        .iter()
+        .filter(|u| u.username != DEMO_OWNER && !u.locked)
+        .max_by_key(|u| u.active_sessions)
+        .unwrap()
+        .clone();
+    assert!(victim.active_sessions >= 2);
+    let out = app
+        .act(ActionForm::EndUserSessions {
+            user_id: victim.id.clone(),
+            reason: why(),
+            ticket: Some("HD-7".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(out.state, ActionState::Sent, "{:?}", out.error);
+    assert_eq!(out.ended as i64, victim.active_sessions);
+    assert_eq!(server.user(&victim.id).await.unwrap().active_sessions, 0);
+
+    // Lock, then unlock.
+    let other = users
+        .items
+        .iter()
+        .find(|u| {
+            u.username != DEMO_OWNER && !u.locked && u.active_sessions > 0 && u.id != victim.id
+        })
+        .unwrap()
+        .clone();
+    let lock = app
+        .act(ActionForm::Lock {
+            user_id: other.id.clone(),
+            reason: why(),
+            ticket: None,
+            require_password_reset: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(lock.state, ActionState::Sent, "{:?}", lock.error);
+    let locked = server.user(&other.id).await.unwrap();
+    assert!(locked.locked && locked.password_reset_required);
+    assert_eq!(locked.active_sessions, 0);
+    let cached = app
+        .users(UserFilter {
+            q: Some(other.username.clone()),
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    let cached = cached.items.iter().find(|u| u.id == other.id).unwrap();
+    assert!(cached.locked, "the cache shows the lock at once");
+    let unlock = app
+        .act(ActionForm::Unlock {
+            user_id: other.id.clone(),
+            reason: why(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(unlock.state, ActionState::Sent, "{:?}", unlock.error);
+    assert!(!server.user(&other.id).await.unwrap().locked);
+
+    // Sign out the whole team: every session but the console's own.
+    let preview = app.end_all_preview().await.unwrap();
+    let own = app.state().await.unwrap().own_session.unwrap();
+    assert_eq!(preview.spared.as_deref(), Some(own.as_str()));
+    let before = server.sessions(&active()).await.unwrap().total;
+    // The test's own client holds one more session that the console does not spare.
+    assert_eq!(preview.will_end, before - 1);
+    let all = app
+        .act(ActionForm::EndAll {
+            reason: why(),
+            ticket: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.state, ActionState::Sent, "{:?}", all.error);
+    assert_eq!(all.ended as u64, before - 1);
+    let left = app.sessions(active(), None, 0).await.unwrap();
+    assert_eq!(left.total, 1);
+    assert_eq!(left.items[0].id, own);
+
+    // The queued-actions list: newest first, in words, each sent once.
+    let listed = app.actions().await.unwrap();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(listed[0].description, "Sign out all team sessions");
+    assert_eq!(
+        listed[1].description,
+        format!("Unlock {}'s account", other.username)
+    );
+    assert_eq!(
+        listed[2].description,
+        format!("Lock {}'s account, password reset required", other.username)
+    );
+    assert_eq!(
+        listed[3].description,
+        format!("Log {} out from all devices", victim.username)
+    );
+    assert!(listed
+        .iter()
+        .all(|a| a.state == ActionState::Sent && a.attempts == 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_preview_save_and_api_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
+
+    let policy = app.policy().await.unwrap().expect("the policy is synced");
+    let stricter = Policy {
+        idle_timeout_s: Some(60),
+        ..policy.clone()
+    };
+    let preview = app.preview_policy(stricter.clone()).await.unwrap();
+    assert!(preview.active > 0);
+    assert!(preview.would_end_idle > 0, "{preview:?}");
+    // A preview changes nothing.
+    assert_eq!(app.policy().await.unwrap().unwrap(), policy);
+    let looser = Policy {
+        idle_timeout_s: Some(12 * 3600),
+        ..policy.clone()
+    };
+    let saved = app.save_policy(looser.clone()).await.unwrap();
+    assert_eq!(saved.idle_timeout_s, Some(12 * 3600));
+    assert_eq!(
+        app.policy().await.unwrap().unwrap().idle_timeout_s,
+        Some(12 * 3600)
+    );
+
+    let created = app.create_api_key("Billing service".into()).await.unwrap();
+    assert!(created.secret.len() >= 43, "a 256-bit secret");
+    let keys = app.api_keys().await.unwrap();
+    assert_eq!(keys[0].id, created.key.id, "newest first");
+    let check = sessiondesk_client::Client::new(&running.url(), Default::default())
+        .unwrap()
+        .with_token(sessiondesk_client::protocol::Secret::new(
+            created.secret.clone(),
+        ));
+    let token = common::owner_token(&running.url()).await;
+    assert!(
+        check.introspect(&token).await.unwrap().active,
+        "the new key works"
+    );
+    let revoked = app.revoke_api_key(created.key.id.clone()).await.unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(
+        check.introspect(&token).await.is_err(),
+        "a revoked key is refused"
+    );
+    let blank = app.create_api_key("   ".into()).await.unwrap_err();
+    assert_eq!(blank.code(), "invalid");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auditor_reads_but_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let server = common::owner(&running.url()).await;
+    let auditor = server
+        .users(&UserQuery {
+            role: Some(Role::Auditor),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|u| !u.locked)
+        .unwrap();
+    let app = signed_in(
+        &dir.path().join("console"),
+        &running.url(),
+        &auditor.username,
+    )
+    .await;
+    let state = app.state().await.unwrap();
+    assert_eq!(state.role, Some(Role::Auditor));
+    assert!(state.denied.end_sessions.is_some() && state.denied.edit_policy.is_some());
+    assert!(app.sessions(active(), None, 0).await.unwrap().total > 0);
+    let target = common::someone_else_s_session(&server).await;
+    let refused = app
+        .act(ActionForm::EndSession {
+            session_id: target.id.clone(),
+            reason: Some("not allowed".into()),
+            ticket: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "forbidden");
+    assert!(
+        app.actions().await.unwrap().is_empty(),
+        "nothing was queued"
+    );
+    let refused = app.create_api_key("x".into()).await.unwrap_err();
+    assert_eq!(refused.code(), "forbidden");
 }

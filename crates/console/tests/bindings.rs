@@ -5,9 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sessiondesk_console::query::Rows;
-use sessiondesk_console::view::{ActionView, ConsoleState, EndSessionForm, SignInForm};
-use sessiondesk_protocol::SessionQuery;
+use sessiondesk_console::app::{
+    ActionForm, AuditFilter, AuditRows, CsvExport, EndAllPreview, FilterOptions, LoginFilter,
+    LoginRows, NewKeyView, UserFilter, UserRows,
+};
+use sessiondesk_console::query::{Rows, TimeOfDay, UserGroup};
+use sessiondesk_console::view::{ActionView, ConsoleState, SignInForm};
+use sessiondesk_protocol::{ApiKeyInfo, AuditVerification, Policy, PolicyPreview, SessionQuery};
 use ts_rs::{Config, TS};
 
 fn committed() -> PathBuf {
@@ -35,8 +39,24 @@ fn export(dir: &Path) {
     Rows::export_all(&cfg).unwrap();
     SessionQuery::export_all(&cfg).unwrap();
     SignInForm::export_all(&cfg).unwrap();
-    EndSessionForm::export_all(&cfg).unwrap();
     ActionView::export_all(&cfg).unwrap();
+    ActionForm::export_all(&cfg).unwrap();
+    UserGroup::export_all(&cfg).unwrap();
+    EndAllPreview::export_all(&cfg).unwrap();
+    FilterOptions::export_all(&cfg).unwrap();
+    TimeOfDay::export_all(&cfg).unwrap();
+    UserFilter::export_all(&cfg).unwrap();
+    UserRows::export_all(&cfg).unwrap();
+    LoginFilter::export_all(&cfg).unwrap();
+    LoginRows::export_all(&cfg).unwrap();
+    AuditFilter::export_all(&cfg).unwrap();
+    AuditRows::export_all(&cfg).unwrap();
+    AuditVerification::export_all(&cfg).unwrap();
+    CsvExport::export_all(&cfg).unwrap();
+    Policy::export_all(&cfg).unwrap();
+    PolicyPreview::export_all(&cfg).unwrap();
+    ApiKeyInfo::export_all(&cfg).unwrap();
+    NewKeyView::export_all(&cfg).unwrap();
 }
 
 #[test]

@@ -117,7 +117,7 @@ pub struct AuditQuery {
 }
 
 /// A user as the admin API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AdminUser {
     pub id: String,
     pub org_id: String,
@@ -173,7 +173,7 @@ pub struct LockRequest {
 }
 
 /// The answer of every action that ends sessions: what ended, and when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct ActionReceipt {
     /// The audit event that records the action.
     pub action: String,
@@ -185,7 +185,7 @@ pub struct ActionReceipt {
 }
 
 /// `POST /v1/admin/policy/preview`: what saving a policy would do to existing sessions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct PolicyPreview {
     /// Active sessions now.
     pub active: i64,
@@ -198,7 +198,7 @@ pub struct PolicyPreview {
 }
 
 /// An API key of a resource server. Its secret is shown only when it is created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct ApiKeyInfo {
     pub id: String,
     pub org_id: String,

@@ -239,7 +239,7 @@ pub struct Session {
 }
 
 /// What happens when a user at the session limit signs in again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OnLimit {
     /// Answer 409 with a login ticket; the user picks sessions to end and resumes.
@@ -267,7 +267,7 @@ impl OnLimit {
 }
 
 /// An organisation's session policy. Timeouts in seconds; `None` switches a timeout off.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Policy {
     /// Most active sessions a user may have; `None` is unlimited.
     #[schema(minimum = 1, maximum = 10000)]
@@ -310,7 +310,7 @@ impl Default for Policy {
 }
 
 /// One sign-in attempt, successful or not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct LoginAttempt {
     pub id: String,
     pub org_id: String,
@@ -328,7 +328,7 @@ pub struct LoginAttempt {
 }
 
 /// One entry of the hash-chained audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AuditEvent {
     pub id: String,
     pub org_id: String,
@@ -343,6 +343,7 @@ pub struct AuditEvent {
     pub reason: Option<String>,
     pub ticket: Option<String>,
     #[schema(value_type = Object)]
+    #[ts(type = "Record<string, unknown>")]
     pub data: serde_json::Value,
     /// Hex SHA-256 of the previous event (64 zeros for the first).
     pub prev_hash: String,
@@ -351,7 +352,7 @@ pub struct AuditEvent {
 }
 
 /// The result of checking an org's audit chain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AuditVerification {
     pub ok: bool,
     pub count: i64,
@@ -362,7 +363,7 @@ pub struct AuditVerification {
 }
 
 /// Proof that a session was ended, and when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct RevocationReceipt {
     pub session_id: String,
     pub revoked_at: Timestamp,

@@ -2,6 +2,7 @@
 //! server configured) and the tests of the client and console. Demo data is seeded into a
 //! SQLite file on first start; the authority serves on an ephemeral loopback port.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +20,9 @@ pub struct Embedded {
     pub data_dir: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
     pub passwords: Passwords,
+    /// 127.0.0.1 at a free port unless set (a restart on the same address, as a console
+    /// that knows its URL expects).
+    pub listen: SocketAddr,
 }
 
 impl Embedded {
@@ -29,14 +33,15 @@ impl Embedded {
             data_dir,
             clock: Arc::new(SystemClock),
             passwords: Passwords::new()?,
+            listen: ([127, 0, 0, 1], 0).into(),
         })
     }
 
     /// Seeds the demo data if this file has not been seeded yet, then serves it on
-    /// 127.0.0.1 at a free port. Seeding that was cut short is started over.
+    /// `listen`. Seeding that was cut short is started over.
     pub async fn start_demo(self) -> Result<Running> {
         let url = format!("sqlite:{}", self.db_path.display());
-        let mut config = Config::new(url.clone(), ([127, 0, 0, 1], 0).into());
+        let mut config = Config::new(url.clone(), self.listen);
         config.data_dir = self.data_dir.clone();
         let marker = seeded_marker(&self.db_path);
         if !marker.exists() {

@@ -9,7 +9,19 @@ export type ActionView = {
 /**
  * Also its Idempotency-Key.
  */
-id: string, state: ActionState, 
+id: string, 
+/**
+ * When it was asked for (Unix ms).
+ */
+created_at: number, 
+/**
+ * What it does, in words ("Lock alice's account").
+ */
+description: string, 
+/**
+ * How many times it was sent.
+ */
+attempts: number, state: ActionState, 
 /**
  * When the server ended the sessions (its receipt), once carried out.
  */

@@ -1,15 +1,42 @@
 // The details pane: every fact about one session, its risk in words, and its actions.
+import { useEffect, useState } from "react";
 import type { Session } from "../bindings/Session";
-import { ago, formatDateTime } from "../format";
+import type { LoginAttempt } from "../bindings/LoginAttempt";
+import { api, emptyQuery } from "../api";
+import { ago, deviceLabel, formatDateTime, outcome, placeLabel } from "../format";
 
 type Props = {
   session: Session;
   now: number;
   onEnd: () => void;
+  onLogOutEverywhere: () => void;
+  onLock: () => void;
   onClose: () => void;
   /** Why ending is not allowed, when it is not. */
   endDisabled?: string;
+  lockDisabled?: string;
 };
+
+/** The user's other active sessions and their latest sign-in attempts. */
+function useContext(s: Session) {
+  const [others, setOthers] = useState<Session[]>([]);
+  const [logins, setLogins] = useState<LoginAttempt[]>([]);
+  useEffect(() => {
+    let live = true;
+    api.sessions({ ...emptyQuery(), user_id: [s.user.id], status: "active", limit: 11 }, 0).then(
+      (r) => live && setOthers(r.items.filter((o) => o.id !== s.id).slice(0, 10)),
+      () => live && setOthers([]),
+    );
+    api.logins({ user_id: s.user.id, limit: 5 }).then(
+      (r) => live && setLogins(r.items),
+      () => live && setLogins([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [s.id, s.user.id]);
+  return { others, logins };
+}
 
 function Row({ label, value }: { label: string; value: string | null | undefined }) {
   return (
@@ -20,7 +47,8 @@ function Row({ label, value }: { label: string; value: string | null | undefined
   );
 }
 
-export function SessionDetails({ session: s, now, onEnd, onClose, endDisabled }: Props) {
+export function SessionDetails({ session: s, now, onEnd, onLogOutEverywhere, onLock, onClose, endDisabled, lockDisabled }: Props) {
+  const { others, logins } = useContext(s);
   const d = s.device;
   const l = s.location;
   return (
@@ -35,7 +63,9 @@ export function SessionDetails({ session: s, now, onEnd, onClose, endDisabled }:
           <h3>Risk</h3>
           <ul>
             {s.risk.flags.map((f) => (
-              <li key={f.kind}><strong>{f.kind.replace(/_/g, " ")}</strong>: {f.detail}</li>
+              <li key={f.kind}>
+                <strong>{f.kind.replace(/_/g, " ")}</strong>: {f.detail}
+              </li>
             ))}
           </ul>
         </section>
@@ -58,7 +88,38 @@ export function SessionDetails({ session: s, now, onEnd, onClose, endDisabled }:
         <Row label="Last page" value={s.activity.last_path} />
         <Row label="Signed in with" value={s.login_method} />
         <Row label="Session ID" value={s.id} />
+        {s.status === "ended" && <Row label="Ended" value={`${formatDateTime(s.ended_at)}${s.ended_by ? ` by ${s.ended_by}` : ""}`} />}
+        {s.reason && <Row label="Reason" value={s.reason} />}
+        {s.ticket && <Row label="Ticket" value={s.ticket} />}
       </dl>
+      <section aria-label="Their other sessions">
+        <h3>Their other active sessions ({others.length === 10 ? "10+" : others.length})</h3>
+        {others.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul className="compact">
+            {others.map((o) => (
+              <li key={o.id}>
+                {deviceLabel(o)} · {placeLabel(o)} · {ago(o.last_seen_at, now)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-label="Recent sign-ins">
+        <h3>Recent sign-ins</h3>
+        {logins.length === 0 ? (
+          <p className="muted">None recorded.</p>
+        ) : (
+          <ul className="compact">
+            {logins.map((l) => (
+              <li key={l.id} className={l.success ? "" : "failed"}>
+                {formatDateTime(l.at)} · {outcome(l)} · {[l.location.city, l.location.country_code].filter(Boolean).join(", ") || l.ip || "—"}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <footer>
         <button
           className="danger"
@@ -67,6 +128,12 @@ export function SessionDetails({ session: s, now, onEnd, onClose, endDisabled }:
           title={endDisabled ?? (s.status !== "active" ? "This session has already ended" : "End session (Delete)")}
         >
           End session
+        </button>
+        <button onClick={onLogOutEverywhere} disabled={!!endDisabled} title={endDisabled ?? "End every session of this user"}>
+          Log out from all devices
+        </button>
+        <button onClick={onLock} disabled={!!lockDisabled} title={lockDisabled ?? "End their sessions and block sign-in"}>
+          Lock account
         </button>
       </footer>
     </aside>

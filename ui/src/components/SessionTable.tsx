@@ -3,22 +3,37 @@
 import { useEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Session } from "../bindings/Session";
-import { ago, deviceLabel, placeLabel } from "../format";
+import { ago, deviceLabel, formatDateTime, placeLabel } from "../format";
 
 export const ROW_HEIGHT = 32;
 
-/** `grow`: the column's share of the row's width. */
-export type Column = { id: string; title: string; grow: number; cell: (s: Session, now: number) => string };
+/** `grow`: the column's share of the row's width; `wide`: shown only without the details pane. */
+export type Column = { id: string; title: string; grow: number; wide?: boolean; cell: (s: Session, now: number) => string };
 
 export const COLUMNS: Column[] = [
   { id: "user", title: "User", grow: 18, cell: (s) => s.user.name || s.user.username },
   { id: "device", title: "Device", grow: 24, cell: (s) => deviceLabel(s) },
-  { id: "app", title: "App", grow: 14, cell: (s) => s.app.name ?? "—" },
+  { id: "app", title: "App", grow: 14, wide: true, cell: (s) => s.app.name ?? "—" },
+  { id: "kind", title: "Kind", grow: 8, cell: (s) => KINDS[s.kind] },
   { id: "place", title: "Location", grow: 16, cell: (s) => placeLabel(s) },
-  { id: "ip", title: "IP", grow: 12, cell: (s) => s.ip ?? "—" },
+  { id: "ip", title: "IP", grow: 12, wide: true, cell: (s) => s.ip ?? "—" },
+  { id: "created", title: "Signed in", grow: 14, cell: (s) => formatDateTime(s.created_at) },
   { id: "seen", title: "Last active", grow: 11, cell: (s, now) => ago(s.last_seen_at, now) },
+  { id: "risk", title: "Risk", grow: 12, cell: (s) => s.risk.flags.map((f) => f.kind.replace(/_/g, " ")).join(", ") || "—" },
   { id: "status", title: "Status", grow: 7, cell: (s) => (s.status === "active" ? "Active" : "Ended") },
 ];
+
+/** Shown until the user chooses otherwise. */
+export const DEFAULT_COLUMNS = ["user", "device", "app", "place", "ip", "seen", "status"];
+
+export const KINDS: Record<Session["kind"], string> = {
+  browser: "Browser",
+  mobile: "Mobile app",
+  desktop: "Desktop app",
+  api: "API",
+  oauth: "OAuth",
+  service: "Service",
+};
 
 type Props = {
   total: number;

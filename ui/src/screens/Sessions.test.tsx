@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { invoke } from "@tauri-apps/api/core";
 import { Sessions } from "./Sessions";
@@ -16,8 +16,20 @@ describe("Sessions", () => {
         const all = query.q ? [session(1)] : Array.from({ length: 450 }, (_, i) => session(i));
         return { items: all.slice(offset, offset + 200), total: all.length, synced_at: 1 };
       }
-      if (cmd === "end_session")
-        return { id: "act_1", state: "sent", ended_at: "2026-11-25T04:00:00.000Z", ended: 1, error: null };
+      if (cmd === "act")
+        return { id: "act_1", created_at: 1, description: "End session ses_0 of user0", attempts: 1, state: "sent", ended_at: "2026-11-25T04:00:00.000Z", ended: 1, error: null };
+      if (cmd === "list_logins") return { items: [], total: 0 };
+      if (cmd === "filter_options") return { apps: ["Acme Portal", "Acme Field"], countries: ["DE", "FR"] };
+      if (cmd === "sessions_by_user")
+        return [
+          { user_id: "usr_1", username: "user1", name: "User 1", sessions: 70, active: 64 },
+          { user_id: "usr_2", username: "user2", name: "User 2", sessions: 12, active: 3 },
+        ];
+      if (cmd === "list_users")
+        return {
+          items: [1, 2, 3].map((i) => ({ id: `usr_${i}`, org_id: "org_1", username: `user${i}`, name: `User ${i}`, email: null, role: "member", locked: false, locked_until: null, lock_reason: null, password_reset_required: false, created_at: "2026-01-01T00:00:00Z", active_sessions: i, last_active_at: null })),
+          total: 3,
+        };
       throw { code: "unknown", message: cmd };
     });
   });
@@ -34,8 +46,8 @@ describe("Sessions", () => {
   it("sends the kind, risk and country filters", async () => {
     render(<Sessions state={state()} onChanged={() => {}} />);
     await screen.findByText("450 sessions");
-    await userEvent.selectOptions(screen.getByLabelText(/Kind/), "mobile");
-    await userEvent.selectOptions(screen.getByLabelText(/Risk/), "impossible_travel");
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: /Kind/ }), "mobile");
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: /Risk/ }), "impossible_travel");
     await userEvent.type(screen.getByLabelText("Country code"), "de");
     await waitFor(() => {
       const last = mocked.mock.calls.filter(([c]) => c === "list_sessions").at(-1)!;
@@ -51,18 +63,96 @@ describe("Sessions", () => {
     await userEvent.keyboard("{ArrowDown}{Delete}");
     await userEvent.type(await screen.findByLabelText(/Reason/), "Phone stolen");
     await userEvent.click(screen.getByRole("button", { name: "End session" }));
-    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent(/Session ended at .*audit trail/));
-    expect(mocked).toHaveBeenCalledWith("end_session", { form: { session_id: "ses_0", reason: "Phone stolen", ticket: null } });
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent(/Done: End session ses_0 of user0\. The server ended 1 session at .* \(receipt act_1\)/));
+    expect(mocked).toHaveBeenCalledWith("act", { form: { kind: "end_session", session_id: "ses_0", reason: "Phone stolen", ticket: null } });
   });
 
   it("disables ending for a role that may not, and says why", async () => {
-    render(<Sessions state={state({ can_end_sessions: false })} onChanged={() => {}} />);
+    const why = "Your role (auditor) can look but not change anything.";
+    render(
+      <Sessions
+        state={state({ denied: { end_sessions: why, lock_users: why, end_all: why, edit_policy: why, manage_api_keys: why } })}
+        onChanged={() => {}}
+      />,
+    );
     await screen.findByText("450 sessions");
     const body = document.querySelector(".table-body") as HTMLElement;
     body.focus();
     await userEvent.keyboard("{ArrowDown}{Enter}");
     const end = await screen.findByRole("button", { name: "End session" });
     expect(end).toBeDisabled();
-    expect(end).toHaveAttribute("title", "Your role cannot end sessions");
+    expect(end).toHaveAttribute("title", why);
+    expect(screen.getByRole("button", { name: "Lock account" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Sign out all…" })).toHaveAttribute("title", why);
+  });
+
+  it("filters by the users chosen in Select users, after Apply", async () => {
+    render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    await userEvent.click(screen.getByRole("button", { name: /Select users/ }));
+    const dialog = await screen.findByRole("dialog");
+    await userEvent.click(await within(dialog).findByLabelText(/User 2/));
+    await userEvent.click(within(dialog).getByLabelText(/User 3/));
+    const before = mocked.mock.calls.length;
+    await userEvent.click(within(dialog).getByRole("button", { name: "Apply" }));
+    await waitFor(() => {
+      const last = mocked.mock.calls.slice(before).filter(([c]) => c === "list_sessions").at(-1)!;
+      expect((last[1] as { query: { user_id: string[] } }).query.user_id).toEqual(["usr_2", "usr_3"]);
+    });
+    expect(screen.getByRole("button", { name: "Select users (2)…" })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Remove user2" }));
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_sessions").at(-1)!;
+      expect((last[1] as { query: { user_id: string[] } }).query.user_id).toEqual(["usr_3"]);
+    });
+  });
+
+  it("sends the app, the sign-in date range as whole local days, and the time of day", async () => {
+    render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    await userEvent.selectOptions(await screen.findByLabelText("App or client name"), await screen.findByRole("option", { name: "Acme Field" }));
+    fireEvent.change(screen.getByLabelText("Signed in from"), { target: { value: "2026-11-01" } });
+    fireEvent.change(screen.getByLabelText("Signed in to"), { target: { value: "2026-11-02" } });
+    fireEvent.change(screen.getByLabelText("Signed in after (time of day)"), { target: { value: "22:00" } });
+    fireEvent.change(screen.getByLabelText("Signed in before (time of day)"), { target: { value: "06:30" } });
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_sessions").at(-1)!;
+      const args = last[1] as { query: object; hours: object };
+      expect(args.query).toMatchObject({
+        app: "Acme Field",
+        login_from: new Date(2026, 10, 1).toISOString(),
+        login_to: new Date(2026, 10, 3).toISOString(),
+      });
+      expect(args.hours).toEqual({ from_minute: 1320, to_minute: 390, utc_offset_minutes: -new Date().getTimezoneOffset() });
+    });
+  });
+
+  it("groups by user with counts, and opens a user's sessions", async () => {
+    render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    await userEvent.click(screen.getByLabelText(/Group by user/));
+    const table = await screen.findByRole("table", { name: "Sessions by user" });
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
+    expect(within(table).getByText("64")).toBeInTheDocument();
+    await userEvent.dblClick(within(table).getByText("User 2"));
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_sessions").at(-1)!;
+      expect((last[1] as { query: { user_id: string[] } }).query.user_id).toEqual(["usr_2"]);
+    });
+    expect(screen.queryByRole("table", { name: "Sessions by user" })).not.toBeInTheDocument();
+  });
+
+  it("shows only the columns chosen", async () => {
+    localStorage.clear();
+    render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    expect(screen.getByRole("columnheader", { name: "IP" })).toBeInTheDocument();
+    expect(screen.queryByRole("columnheader", { name: "Risk" })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByText("Columns"));
+    await userEvent.click(screen.getByRole("checkbox", { name: "IP" }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "Risk" }));
+    expect(screen.queryByRole("columnheader", { name: "IP" })).not.toBeInTheDocument();
+    expect(screen.getByRole("columnheader", { name: "Risk" })).toBeInTheDocument();
+    expect(JSON.parse(localStorage.getItem("sessiondesk.columns")!)).toContain("risk");
   });
 });

@@ -1,36 +1,62 @@
-// The sessions screen: quick search and status over a virtualised list, the details pane
-// beside it, and the end-session confirmation.
+// The sessions screen: the filter bar over a virtualised list (or the list grouped by user),
+// the details pane beside it, and the confirmations of every action on sessions.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Session } from "../bindings/Session";
 import type { SessionQuery } from "../bindings/SessionQuery";
-import type { StatusFilter } from "../bindings/StatusFilter";
-import type { SessionKind } from "../bindings/SessionKind";
 import type { ConsoleState } from "../bindings/ConsoleState";
-import { api, emptyQuery } from "../api";
-import { count, formatDateTime } from "../format";
-import { COLUMNS, SessionTable } from "../components/SessionTable";
-
-/** With the details pane open, the columns it repeats make room for the others. */
-const NARROW = COLUMNS.filter((c) => c.id !== "ip" && c.id !== "app");
+import type { ActionView } from "../bindings/ActionView";
+import type { UserGroup } from "../bindings/UserGroup";
+import { api, messageOf, resultText } from "../api";
+import { count } from "../format";
+import { COLUMNS, DEFAULT_COLUMNS, SessionTable } from "../components/SessionTable";
 import { SessionDetails } from "../components/SessionDetails";
 import { EndSessionDialog } from "../components/EndSessionDialog";
+import { EndAllDialog, LockDialog, LogOutEverywhereDialog, type Person } from "../components/UserActions";
+import { SelectUsers } from "../components/SelectUsers";
+import { emptyFilters, FilterBar, toHours, toQuery, type Filters } from "../components/FilterBar";
+import type { FilterOptions } from "../bindings/FilterOptions";
+import type { TimeOfDay } from "../bindings/TimeOfDay";
+import { ListTable } from "../components/ListTable";
 
 /** Rows fetched per request; the table asks for blocks as it scrolls. */
 export const BLOCK = 200;
+const COLUMNS_KEY = "sessiondesk.columns";
 
-type Props = { state: ConsoleState; onChanged: () => void };
+type Dialog =
+  | { kind: "end"; session: Session }
+  | { kind: "logout"; user: Person }
+  | { kind: "lock"; user: Person }
+  | { kind: "end_all" }
+  | { kind: "select_users" };
 
-export function Sessions({ state, onChanged }: Props) {
-  const [text, setText] = useState("");
-  const [status, setStatus] = useState<StatusFilter>("active");
-  const [kind, setKind] = useState<SessionKind | "">("");
-  const [risk, setRisk] = useState("");
-  const [country, setCountry] = useState("");
+type Props = {
+  state: ConsoleState;
+  onChanged: () => void;
+  /** Set by "Show sessions" on the Users screen. */
+  forUser?: Person | null;
+  onClearUser?: () => void;
+};
+
+function savedColumns(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? "null");
+    if (Array.isArray(v) && v.every((c) => typeof c === "string") && v.length > 0) return v;
+  } catch {
+    /* the default then */
+  }
+  return DEFAULT_COLUMNS;
+}
+
+export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
+  const [filters, setFilters] = useState<Filters>(() => ({ ...emptyFilters(), users: forUser ? [forUser] : [] }));
+  const [grouped, setGrouped] = useState(false);
+  const [groups, setGroups] = useState<UserGroup[]>([]);
+  const [visible, setVisible] = useState<string[]>(savedColumns);
   const [total, setTotal] = useState(0);
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [open, setOpen] = useState<Session | null>(null);
-  const [ending, setEnding] = useState<Session | null>(null);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const blocks = useRef(new Map<number, Session[]>());
@@ -40,55 +66,52 @@ export function Sessions({ state, onChanged }: Props) {
   const generationRef = useRef(0);
   const now = Date.now();
 
-  const query = useMemo<SessionQuery>(
-    () => ({
-      ...emptyQuery(),
-      q: text.trim() || null,
-      status,
-      kind: kind || null,
-      risk: risk || null,
-      country: country.trim().length === 2 ? country.trim().toUpperCase() : null,
-      limit: BLOCK,
-    }),
-    [text, status, kind, risk, country],
+  useEffect(() => {
+    if (forUser) setFilters((f) => ({ ...f, users: [forUser] }));
+  }, [forUser]);
+  useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(visible)), [visible]);
+
+  const [options, setOptions] = useState<FilterOptions | null>(null);
+  useEffect(() => {
+    api.filterOptions().then(setOptions, () => setOptions(null));
+  }, [state.sync.synced_at === null]);
+  const query = useMemo<{ q: SessionQuery; hours: TimeOfDay | null }>(
+    () => ({ q: { ...toQuery(filters), limit: BLOCK }, hours: toHours(filters) }),
+    [filters],
   );
 
-  const load = useCallback(
-    async (block: number, q: SessionQuery, generation: number) => {
-      if (pending.current.has(block)) return;
-      pending.current.add(block);
-      try {
-        const rows = await api.sessions(q, block * BLOCK);
-        if (generationRef.current !== generation) return;
-        blocks.current.set(block, rows.items);
-        setTotal(Number(rows.total));
-        setError(null);
-        setVersion((v) => v + 1);
-      } catch (e) {
-        setError((e as { message?: string }).message ?? String(e));
-      } finally {
-        pending.current.delete(block);
-      }
-    },
-    [],
-  );
+  const load = useCallback(async (block: number, query: { q: SessionQuery; hours: TimeOfDay | null }, generation: number) => {
+    if (pending.current.has(block)) return;
+    pending.current.add(block);
+    try {
+      const rows = await api.sessions(query.q, block * BLOCK, query.hours);
+      if (generationRef.current !== generation) return;
+      blocks.current.set(block, rows.items);
+      setTotal(Number(rows.total));
+      setError(null);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      pending.current.delete(block);
+    }
+  }, []);
 
-  // A new query starts over from its first block (after a short pause while typing).
+  // A new query starts over from its first block (after a short pause while typing); the
+  // live sync moving on reloads what is shown.
   useEffect(() => {
     const generation = ++generationRef.current;
     const timer = setTimeout(() => {
       blocks.current.clear();
       pending.current.clear();
-      setSelected(null);
       void load(0, query, generation);
+      if (grouped) api.sessionsByUser(query.q, query.hours).then(setGroups, (e) => setError(messageOf(e)));
     }, 150);
     return () => clearTimeout(timer);
-  }, [query, load, state.sync.synced_at]);
+  }, [query, load, grouped, state.sync.synced_at]);
+  useEffect(() => setSelected(null), [query, grouped]);
 
-  const rowAt = useCallback(
-    (i: number) => blocks.current.get(Math.floor(i / BLOCK))?.[i % BLOCK],
-    [version],
-  );
+  const rowAt = useCallback((i: number) => blocks.current.get(Math.floor(i / BLOCK))?.[i % BLOCK], [version]);
   const onRange = useCallback(
     (start: number, end: number) => {
       for (let b = Math.floor(start / BLOCK); b <= Math.floor((end - 1) / BLOCK); b++) {
@@ -105,13 +128,13 @@ export function Sessions({ state, onChanged }: Props) {
         e.preventDefault();
         search.current?.focus();
         search.current?.select();
-      } else if (e.key === "Escape" && open && !ending) {
+      } else if (e.key === "Escape" && open && !dialog) {
         setOpen(null);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [open, ending]);
+  }, [open, dialog]);
 
   // While the pane is open it follows the selection (arrow keys move through sessions).
   useEffect(() => {
@@ -121,112 +144,120 @@ export function Sessions({ state, onChanged }: Props) {
     }
   }, [selected, open, rowAt]);
 
-  const endDisabled = state.can_end_sessions ? undefined : "Your role cannot end sessions";
+  const endWhy = state.denied.end_sessions;
   const askEnd = (i: number) => {
     const s = rowAt(i);
-    if (s && s.status === "active" && !endDisabled) setEnding(s);
+    if (s && s.status === "active" && !endWhy) setDialog({ kind: "end", session: s });
   };
+  const done = (a: ActionView) => {
+    setDialog(null);
+    setNotice(resultText(a));
+    onChanged();
+  };
+  const columns = COLUMNS.filter((c) => visible.includes(c.id) && !(open && c.wide));
 
   return (
-    <div className="sessions">
-      <div className="toolbar" role="search">
-        <input
-          ref={search}
-          type="search"
-          placeholder="Search user, IP, city, device, app… (Ctrl+F)"
-          aria-label="Search sessions"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <label>
-          Status{" "}
-          <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
-            <option value="active">Active</option>
-            <option value="ended">Ended</option>
-            <option value="all">All</option>
-          </select>
-        </label>
-        <label>
-          Kind{" "}
-          <select value={kind} onChange={(e) => setKind(e.target.value as SessionKind | "")}>
-            <option value="">Any</option>
-            <option value="browser">Browser</option>
-            <option value="mobile">Mobile app</option>
-            <option value="desktop">Desktop app</option>
-            <option value="api">API</option>
-            <option value="oauth">OAuth</option>
-            <option value="service">Service</option>
-          </select>
-        </label>
-        <label>
-          Risk{" "}
-          <select value={risk} onChange={(e) => setRisk(e.target.value)}>
-            <option value="">Any</option>
-            <option value="impossible_travel">Impossible travel</option>
-            <option value="new_country">New country</option>
-            <option value="new_device">New device</option>
-            <option value="multi_country">Several countries</option>
-            <option value="stale">Stale (over 30 days)</option>
-          </select>
-        </label>
-        <label>
-          Country{" "}
-          <input
-            className="country"
-            value={country}
-            onChange={(e) => setCountry(e.target.value)}
-            maxLength={2}
-            placeholder="DE"
-            aria-label="Country code"
-          />
-        </label>
-        <span className="count" aria-live="polite">{count(total)} {total === 1 ? "session" : "sessions"}</span>
-      </div>
-      {notice && <div className="notice" role="status">{notice}</div>}
+    <div className="screen sessions">
+      <FilterBar
+        filters={filters}
+        onChange={(f) => {
+          setFilters(f);
+          if (f.users.length === 0) onClearUser?.();
+        }}
+        searchRef={search}
+        onSelectUsers={() => setDialog({ kind: "select_users" })}
+        grouped={grouped}
+        onGrouped={setGrouped}
+        visible={visible}
+        onVisible={setVisible}
+        total={total}
+        endAll={{ why: state.denied.end_all, onClick: () => setDialog({ kind: "end_all" }) }}
+        options={options}
+      />
+      {notice && (
+        <div className="notice" role="status">
+          {notice}
+          <button className="icon" onClick={() => setNotice(null)} aria-label="Dismiss">×</button>
+        </div>
+      )}
       {error && <div className="error" role="alert">{error}</div>}
       <div className="split">
-        <SessionTable
-          total={total}
-          rowAt={rowAt}
-          onRange={onRange}
-          selected={selected}
-          onSelect={setSelected}
-          onOpen={(i) => setOpen(rowAt(i) ?? null)}
-          onEnd={askEnd}
-          now={now}
-          columns={open ? NARROW : COLUMNS}
-        />
-        {open && (
+        {grouped ? (
+          <ListTable
+            label="Sessions by user"
+            rows={groups}
+            rowKey={(g) => g.user_id}
+            empty="No session matches."
+            onOpen={(i) => {
+              const g = groups[i];
+              if (!g) return;
+              setFilters({ ...filters, users: [{ id: g.user_id, username: g.username, name: g.name }] });
+              setGrouped(false);
+            }}
+            columns={[
+              { title: "User", cell: (g) => g.name || g.username },
+              { title: "Username", cell: (g) => g.username },
+              { title: "Sessions", cell: (g) => count(g.sessions), className: "num", width: "110px" },
+              { title: "Active", cell: (g) => count(g.active), className: "num", width: "110px" },
+            ]}
+          />
+        ) : (
+          <SessionTable
+            total={total}
+            rowAt={rowAt}
+            onRange={onRange}
+            selected={selected}
+            onSelect={setSelected}
+            onOpen={(i) => setOpen(rowAt(i) ?? null)}
+            onEnd={askEnd}
+            now={now}
+            columns={columns}
+          />
+        )}
+        {open && !grouped && (
           <SessionDetails
             session={open}
             now={now}
             onClose={() => setOpen(null)}
-            onEnd={() => setEnding(open)}
-            endDisabled={endDisabled}
+            onEnd={() => setDialog({ kind: "end", session: open })}
+            onLogOutEverywhere={() => setDialog({ kind: "logout", user: open.user })}
+            onLock={() => setDialog({ kind: "lock", user: open.user })}
+            endDisabled={endWhy ?? undefined}
+            lockDisabled={state.denied.lock_users ?? undefined}
           />
         )}
       </div>
-      {ending && (
+      {dialog?.kind === "end" && (
         <EndSessionDialog
-          session={ending}
+          session={dialog.session}
           reasonRequired={state.reason_required}
-          onClose={() => setEnding(null)}
+          onClose={() => setDialog(null)}
           onConfirm={async (reason, ticket) => {
-            const action = await api.endSession({
-              session_id: ending.id,
+            const action = await api.act({
+              kind: "end_session",
+              session_id: dialog.session.id,
               reason: reason || null,
               ticket: ticket || null,
             });
-            setEnding(null);
             setOpen(null);
-            setNotice(
-              action.state === "sent"
-                ? `Session ended at ${formatDateTime(action.ended_at)}; the audit trail records it with your reason.`
-                : action.state === "pending"
-                  ? "Queued: the session ends as soon as the server is reachable."
-                  : `The server refused: ${action.error ?? "unknown error"}`,
-            );
-            onChanged();
+            done(action);
+          }}
+        />
+      )}
+      {dialog?.kind === "logout" && (
+        <LogOutEverywhereDialog user={dialog.user} reasonRequired={state.reason_required} onDone={done} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === "lock" && (
+        <LockDialog user={dialog.user} reasonRequired={state.reason_required} onDone={done} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === "end_all" && <EndAllDialog reasonRequired={state.reason_required} onDone={done} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "select_users" && (
+        <SelectUsers
+          chosen={filters.users}
+          onClose={() => setDialog(null)}
+          onApply={(users) => {
+            setFilters({ ...filters, users });
+            setDialog(null);
           }}
         />
       )}

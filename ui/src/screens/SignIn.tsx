@@ -2,7 +2,7 @@
 // comes back is kept in the OS keyring by the console core, never here.
 import { useState } from "react";
 import type { ConsoleState } from "../bindings/ConsoleState";
-import { api } from "../api";
+import { api, messageOf } from "../api";
 
 export function SignIn({ state, onSignedIn }: { state: ConsoleState; onSignedIn: (s: ConsoleState) => void }) {
   const last = state.profiles[0];
@@ -19,7 +19,7 @@ export function SignIn({ state, onSignedIn }: { state: ConsoleState; onSignedIn:
     try {
       onSignedIn(await api.signIn({ server_url: server.trim(), org: org.trim(), username: username.trim(), password }));
     } catch (err) {
-      setError((err as { message?: string }).message ?? String(err));
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -28,20 +28,35 @@ export function SignIn({ state, onSignedIn }: { state: ConsoleState; onSignedIn:
     <main className="signin">
       <form onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Sign in to Sessiondesk</h1>
-        {state.profiles.length > 1 && (
-          <label>
-            Profile
-            <select
-              onChange={(e) => {
-                const p = state.profiles[Number(e.target.value)];
-                if (p) { setServer(p.server_url); setOrg(p.org); setUsername(p.username); }
-              }}
-            >
-              {state.profiles.map((p, i) => (
-                <option key={p.name} value={i}>{p.name}</option>
+        {state.profiles.length > 0 && (
+          <fieldset className="profiles">
+            <legend>Saved profiles</legend>
+            <ul>
+              {state.profiles.map((p) => (
+                <li key={p.id}>
+                  <span>
+                    <strong>{p.name}</strong> <span className="muted">{p.server_url}</span>
+                  </span>
+                  <button
+                    type="button"
+                    onClick={async () => {
+                      setServer(p.server_url);
+                      setOrg(p.org);
+                      setUsername(p.username);
+                      setError(null);
+                      try {
+                        onSignedIn(await api.openProfile(p.id));
+                      } catch (err) {
+                        setError(`${messageOf(err)}. Enter the password to sign in again.`);
+                      }
+                    }}
+                  >
+                    Open
+                  </button>
+                </li>
               ))}
-            </select>
-          </label>
+            </ul>
+          </fieldset>
         )}
         <label>Server<input name="server" value={server} onChange={(e) => setServer(e.target.value)} required autoFocus /></label>
         <label>Organisation<input name="org" value={org} onChange={(e) => setOrg(e.target.value)} required /></label>

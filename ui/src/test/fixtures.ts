@@ -37,8 +37,9 @@ export function state(over: Partial<ConsoleState> = {}): ConsoleState {
     profile,
     sync: { state: "live", synced_at: Date.now(), message: null },
     reason_required: true,
-    can_end_sessions: true,
+    denied: { end_sessions: null, lock_users: null, end_all: null, edit_policy: null, manage_api_keys: null },
     role: "owner",
+    own_session: "ses_own",
     ...over,
   };
 }

@@ -1,24 +1,37 @@
 //! The console as its window drives it: one open profile at a time, its live sync running in
-//! the background, and the handful of calls the window makes. `src-tauri` only forwards its
-//! commands here, so all of this is tested without a window.
+//! the background, and the calls the window makes, one submodule per screen. `src-tauri`
+//! only forwards its commands here, so all of this is tested without a window.
+
+mod actions;
+mod audit;
+mod directory;
+mod keys;
+mod policy;
+mod sessions;
 
 use std::sync::Arc;
 
-use sessiondesk_protocol::{ActionRequest, Policy, Role, Secret, Session, SessionQuery};
+use sessiondesk_protocol::{Policy, Role, Secret};
 use tokio::sync::{watch, Mutex};
 
 use crate::console::{Console, Workspace};
 use crate::error::{Error, Result};
-use crate::outbox::Action;
 use crate::profiles::NewProfile;
-use crate::query::Rows;
 use crate::sync::SyncState;
-use crate::view::{ActionView, ConsoleState, EndSessionForm, ProfileView, SignInForm, SyncView};
+use crate::view::{ConsoleState, Denied, ProfileView, SignInForm, SyncView};
+
+pub use actions::ActionForm;
+pub use audit::{AuditFilter, AuditRows, CsvExport};
+pub use directory::{LoginFilter, LoginRows, UserFilter, UserRows};
+pub use keys::NewKeyView;
+pub use sessions::{EndAllPreview, FilterOptions};
 
 /// The open profile: its workspace, who signed in, and its sync task.
 struct Open {
     workspace: Workspace,
     role: Option<Role>,
+    /// The console's own session, spared by "sign out all team sessions".
+    own_session: Option<String>,
     sync: watch::Receiver<SyncState>,
     stop: watch::Sender<bool>,
 }
@@ -33,6 +46,8 @@ impl Drop for Open {
 pub struct App {
     console: Console,
     open: Mutex<Option<Open>>,
+    /// Where exports go: the user's Downloads folder unless set.
+    exports: Option<std::path::PathBuf>,
 }
 
 fn now_ms() -> i64 {
@@ -41,11 +56,26 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// A fresh Idempotency-Key for a change made straight on the server.
+fn idempotency_key() -> String {
+    format!("idk_{}", ulid::Ulid::new().to_string().to_lowercase())
+}
+
 impl App {
     pub fn new(console: Console) -> Arc<Self> {
         Arc::new(App {
             console,
             open: Mutex::new(None),
+            exports: None,
+        })
+    }
+
+    /// As [`App::new`], with exports written into `dir`.
+    pub fn with_export_dir(console: Console, dir: std::path::PathBuf) -> Arc<Self> {
+        Arc::new(App {
+            console,
+            open: Mutex::new(None),
+            exports: Some(dir),
         })
     }
 
@@ -84,9 +114,36 @@ impl App {
         self.state().await
     }
 
+    /// Opens a saved profile whose token is still in the keyring (no password asked).
+    pub async fn open_profile(&self, profile_id: &str) -> Result<ConsoleState> {
+        let ws = self.console.open(profile_id).await?;
+        self.start(ws).await;
+        self.state().await
+    }
+
+    /// Closes the open profile and keeps its token: the sign-in screen, to switch servers.
+    pub async fn close_profile(&self) -> Result<ConsoleState> {
+        self.open.lock().await.take();
+        self.state().await
+    }
+
+    /// Signs out of the open profile: ends its session on the server when it answers,
+    /// deletes the token from the keyring and the profile's offline cache.
+    pub async fn sign_out(&self) -> Result<ConsoleState> {
+        let open = self.open.lock().await.take();
+        if let Some(o) = open {
+            let id = o.workspace.profile.id.clone();
+            let _ = o.workspace.client.logout().await;
+            o.workspace.cache.close().await;
+            drop(o);
+            self.console.sign_out(&id).await?;
+        }
+        self.state().await
+    }
+
     /// Makes `ws` the open profile and starts following its server.
     async fn start(&self, ws: Workspace) {
-        let role = ws.check().await.ok().map(|s| s.user.role);
+        let me = ws.check().await.ok();
         let (state_tx, state_rx) = watch::channel(SyncState::Idle);
         let (stop_tx, stop_rx) = watch::channel(false);
         let syncer = ws.syncer();
@@ -104,7 +161,8 @@ impl App {
         });
         *self.open.lock().await = Some(Open {
             workspace: ws,
-            role,
+            role: me.as_ref().map(|s| s.user.role),
+            own_session: me.map(|s| s.id),
             sync: state_rx,
             stop: stop_tx,
         });
@@ -119,13 +177,15 @@ impl App {
             .ok_or_else(|| Error::SignInRequired("no profile is open".into()))
     }
 
-    async fn policy(ws: &Workspace) -> Option<Policy> {
+    /// The org's policy as last synced.
+    async fn cached_policy(ws: &Workspace) -> Result<Option<Policy>> {
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM policy WHERE id = 1")
             .fetch_optional(ws.cache.pool())
-            .await
-            .ok()
-            .flatten();
-        body.and_then(|b| serde_json::from_str(&b).ok())
+            .await?;
+        Ok(match body {
+            Some(b) => Some(serde_json::from_str(&b)?),
+            None => None,
+        })
     }
 
     /// The window's frame: profiles, the open one, its sync and what it may do.
@@ -138,70 +198,35 @@ impl App {
                 profile: None,
                 sync: SyncView::new(&SyncState::Idle, None),
                 reason_required: false,
-                can_end_sessions: false,
+                denied: Denied::for_role(None),
                 role: None,
+                own_session: None,
             });
         };
         let cached_at = o.workspace.cache.synced_at().await.ok().flatten();
-        let policy = Self::policy(&o.workspace).await;
+        let policy = Self::cached_policy(&o.workspace).await.ok().flatten();
         let sync = SyncView::new(&o.sync.borrow().clone(), cached_at);
         Ok(ConsoleState {
             profiles: profiles.iter().map(ProfileView::from).collect(),
             profile: Some(ProfileView::from(&o.workspace.profile)),
             sync,
             reason_required: policy.is_some_and(|p| p.require_reason),
-            can_end_sessions: matches!(o.role, Some(Role::Owner | Role::Admin | Role::Helpdesk)),
+            denied: Denied::for_role(o.role),
             role: o.role,
+            own_session: o.own_session.clone(),
         })
     }
 
-    /// A window of the sessions list, from the cache (so it answers offline too).
-    pub async fn sessions(&self, query: SessionQuery, offset: u64) -> Result<Rows> {
-        self.workspace()
-            .await?
-            .cache
-            .sessions(&query, offset, now_ms())
-            .await
+    /// The signed-in role's refusals, checked before anything is queued or sent.
+    async fn denied(&self) -> Denied {
+        Denied::for_role(self.open.lock().await.as_ref().and_then(|o| o.role))
     }
+}
 
-    /// One session from the cache.
-    pub async fn session(&self, id: &str) -> Result<Option<Session>> {
-        let ws = self.workspace().await?;
-        let body: Option<String> = sqlx::query_scalar(
-            "SELECT b.body FROM sessions s JOIN session_bodies b ON b.id = s.rowid WHERE s.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(ws.cache.pool())
-        .await?;
-        Ok(match body {
-            Some(b) => Some(serde_json::from_str(&b)?),
-            None => None,
-        })
-    }
-
-    /// Ends a session: written to the outbox first, then sent at once when the server can
-    /// be reached (otherwise it waits there and goes out when the sync is live again).
-    pub async fn end_session(&self, form: EndSessionForm) -> Result<ActionView> {
-        let ws = self.workspace().await?;
-        let queued = ws
-            .outbox
-            .enqueue(
-                Action::RevokeSession {
-                    session_id: form.session_id,
-                    request: ActionRequest {
-                        reason: form.reason.filter(|r| !r.trim().is_empty()),
-                        ticket: form.ticket.filter(|t| !t.trim().is_empty()),
-                    },
-                },
-                now_ms(),
-            )
-            .await?;
-        let _ = ws.outbox.send_pending(&ws.client, now_ms()).await;
-        let now = ws.outbox.get(&queued.id).await?;
-        if now.state == crate::outbox::State::Sent {
-            // The list shows the session as ended without waiting for the live feed.
-            let _ = ws.syncer().catch_up().await;
-        }
-        Ok(ActionView::from(&now))
+/// `Err` with the refusal when `why` is set.
+fn allowed(why: Option<String>) -> Result<()> {
+    match why {
+        Some(w) => Err(Error::Forbidden(w)),
+        None => Ok(()),
     }
 }

@@ -1,0 +1,216 @@
+//! The Audit screen: the cached trail newest first, the server's check of its hash chain,
+//! and a CSV export for whoever asks for proof.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use sessiondesk_protocol::{AuditEvent, AuditVerification};
+use sqlx::{QueryBuilder, Sqlite};
+use ts_rs::TS;
+
+use super::directory::{like, page};
+use super::{now_ms, App};
+use crate::error::{Error, Result};
+
+/// The Audit screen's filters.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// Part of the actor, action, target, reason or ticket.
+    pub q: Option<String>,
+    /// One action, e.g. `session.ended`.
+    pub action: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditRows {
+    pub items: Vec<AuditEvent>,
+    pub total: u64,
+    /// The usernames of the users among these events' actors and targets, by id.
+    pub names: std::collections::BTreeMap<String, String>,
+}
+
+/// Where an export was written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CsvExport {
+    pub path: String,
+    pub rows: u64,
+}
+
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &AuditFilter) {
+    q.push(" FROM audit_events a WHERE 1 = 1");
+    if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
+        q.push(" AND a.action = ").push_bind(a.to_string());
+    }
+    if let Some(p) = like(&f.q) {
+        q.push(" AND a.body LIKE ")
+            .push_bind(p)
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// One CSV field: quoted when it holds a separator, a quote or a line break; and a
+/// leading `=`, `+`, `-` or `@` is defused so a spreadsheet does not run it as a formula.
+fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The trail as CSV, oldest first (the chain's order), with both hashes of every link.
+pub fn to_csv(events: &[AuditEvent]) -> String {
+    let mut out = String::from("seq,at,actor,action,target,reason,ticket,data,prev_hash,hash\r\n");
+    for e in events {
+        let row = [
+            e.seq.to_string(),
+            e.at.to_string(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.target.clone().unwrap_or_default(),
+            e.reason.clone().unwrap_or_default(),
+            e.ticket.clone().unwrap_or_default(),
+            e.data.to_string(),
+            e.prev_hash.clone(),
+            e.hash.clone(),
+        ];
+        let row: Vec<String> = row.iter().map(|f| field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The user's Downloads folder (their home when there is none).
+fn downloads() -> Result<PathBuf> {
+    let dirs = directories::UserDirs::new()
+        .ok_or_else(|| Error::Io("no home folder to save the export in".into()))?;
+    Ok(dirs
+        .download_dir()
+        .map_or_else(|| dirs.home_dir().to_path_buf(), |d| d.to_path_buf()))
+}
+
+impl App {
+    /// Audit events, newest first.
+    pub async fn audit(&self, f: AuditFilter) -> Result<AuditRows> {
+        let limit = page(f.limit)?;
+        let ws = self.workspace().await?;
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        push_filter(&mut count, &f);
+        let total: i64 = count
+            .build_query_scalar()
+            .fetch_one(ws.cache.pool())
+            .await?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT a.body");
+        push_filter(&mut q, &f);
+        q.push(" ORDER BY a.seq DESC LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(f.offset));
+        let bodies: Vec<String> = q.build_query_scalar().fetch_all(ws.cache.pool()).await?;
+        let items = bodies
+            .iter()
+            .map(|b| serde_json::from_str(b))
+            .collect::<std::result::Result<Vec<AuditEvent>, _>>()?;
+        // Ids gathered first: no borrow of the events may live across the look-ups.
+        let mut ids: Vec<String> = items
+            .iter()
+            .flat_map(|e| [Some(e.actor.clone()), e.target.clone()])
+            .flatten()
+            .filter(|id| id.starts_with("usr_"))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut names = std::collections::BTreeMap::new();
+        for id in ids {
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+                    .bind(&id)
+                    .fetch_optional(ws.cache.pool())
+                    .await?;
+            if let Some(n) = name {
+                names.insert(id, n);
+            }
+        }
+        Ok(AuditRows {
+            items,
+            total: total.max(0) as u64,
+            names,
+        })
+    }
+
+    /// The server's check of the whole chain (it holds every event; needs the server).
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        Ok(self.workspace().await?.client.verify_audit().await?)
+    }
+
+    /// Writes the events matching `f` (all of them, not a page) as CSV into the Downloads
+    /// folder, under a name that says whose trail and when.
+    pub async fn export_audit(&self, f: AuditFilter) -> Result<CsvExport> {
+        let ws = self.workspace().await?;
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT a.body");
+        push_filter(&mut q, &f);
+        q.push(" ORDER BY a.seq ASC");
+        let bodies: Vec<String> = q.build_query_scalar().fetch_all(ws.cache.pool()).await?;
+        let events = bodies
+            .iter()
+            .map(|b| serde_json::from_str(b))
+            .collect::<std::result::Result<Vec<AuditEvent>, _>>()?;
+        let csv = to_csv(&events);
+        let dir = match &self.exports {
+            Some(d) => d.clone(),
+            None => downloads()?,
+        };
+        let stamp = sessiondesk_protocol::Timestamp::from_millis(now_ms())
+            .to_string()
+            .replace([':', '.'], "-");
+        let safe_org: String = ws
+            .profile
+            .org
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let path = dir.join(format!("sessiondesk-audit-{safe_org}-{stamp}.csv"));
+        tokio::task::spawn_blocking({
+            let path = path.clone();
+            move || -> std::io::Result<()> {
+                std::fs::create_dir_all(path.parent().unwrap_or(&path))?;
+                let tmp = path.with_extension("csv.part");
+                let mut file = std::fs::File::create(&tmp)?;
+                file.write_all(csv.as_bytes())?;
+                file.sync_all()?;
+                std::fs::rename(&tmp, &path)
+            }
+        })
+        .await
+        .map_err(|e| Error::Io(format!("the export did not finish: {e}")))?
+        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+        Ok(CsvExport {
+            path: path.display().to_string(),
+            rows: events.len() as u64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+    }
+}

@@ -1,0 +1,204 @@
+//! The window's benchmark (`cargo xtask bench --window`), on the release build with its UI
+//! embedded, against an authority holding the benchmark org:
+//!
+//! 1. signs in once and waits for the first sync to fill the cache;
+//! 2. cold start, three times: from asking WebDriver for a new window (the process starts,
+//!    reopens the profile from the keyring, reads the cache) to the first row of the list;
+//! 3. resident memory of the window's process and its WebKit children, with the list shown;
+//! 4. scrolling from the top to the bottom of the list, one step per frame: the gaps between
+//!    frames (a task longer than a frame delays the next one) and the most rows in the page.
+//!
+//! `window-bench APP_BINARY URL OUT_JSON SHOTS_DIR`; prints and writes one JSON object.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use serde_json::{json, Value};
+use sessiondesk_e2e::driver::Driver;
+use sessiondesk_e2e::window::Window;
+
+const ORG: &str = "bench";
+const OWNER: &str = "user0000";
+const PASSWORD: &str = "bench-password";
+const COLD_STARTS: usize = 3;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let usage = "usage: window-bench APP_BINARY URL OUT_JSON SHOTS_DIR";
+    let mut args = std::env::args().skip(1);
+    let app = std::fs::canonicalize(args.next().context(usage)?)?;
+    let url = args.next().context(usage)?;
+    let out = PathBuf::from(args.next().context(usage)?);
+    let shots = PathBuf::from(args.next().context(usage)?);
+    std::fs::create_dir_all(&shots)?;
+
+    let driver = Driver::start().await?;
+    let rows = first_sync(&driver, &app, &url, &shots).await?;
+    println!("window-bench: {rows} sessions cached");
+
+    let mut starts = Vec::new();
+    for i in 0..COLD_STARTS {
+        let started = Instant::now();
+        let w = Window::open(&driver.url(), &app, &shots).await?;
+        w.wait_script(
+            "const r = document.querySelector('#row-0'); \
+             return !!r && !r.querySelector('.placeholder') && r.innerText.trim().length > 0",
+            Duration::from_secs(30),
+        )
+        .await
+        .context("the list never showed its first row")?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!("window-bench: cold start {} in {ms:.0} ms", i + 1);
+        starts.push(ms);
+        if i + 1 < COLD_STARTS {
+            w.close().await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        }
+        // The last window stays for memory and scrolling.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let rss = tree_rss_kib(&app)?;
+        let dom_rows = w
+            .value("return document.querySelectorAll('.table-row').length")
+            .await?;
+        let scroll = scroll(&w).await?;
+        w.shot("bench-scrolled").await?;
+        w.close().await;
+        let report = json!({
+            "sessions_cached": rows,
+            "cold_start_ms": starts,
+            "rss_kib": rss,
+            "dom_rows_at_start": dom_rows,
+            "scroll": scroll,
+        });
+        println!("{report}");
+        std::fs::write(&out, report.to_string())?;
+        return Ok(());
+    }
+    bail!("no cold start was measured")
+}
+
+/// Signs in and waits until the cache holds every active session (the sync is live and the
+/// count stops moving); answers the count.
+async fn first_sync(driver: &Driver, app: &Path, url: &str, shots: &Path) -> Result<u64> {
+    let w = Window::open(&driver.url(), app, shots).await?;
+    w.fill("input[name=server]", url).await?;
+    w.fill("input[name=org]", ORG).await?;
+    w.fill("input[name=username]", OWNER).await?;
+    w.fill("input[name=password]", PASSWORD).await?;
+    w.press("button[type=submit]").await?;
+    let started = Instant::now();
+    let mut last = 0;
+    let mut steady = 0;
+    while started.elapsed() < Duration::from_secs(600) {
+        let live = w
+            .value(
+                "const s = document.querySelector('.titlebar .sync'); \
+                 const c = document.querySelector('.count'); \
+                 return s && c ? [s.innerText, c.innerText] : null",
+            )
+            .await?;
+        if let Some([state, count]) = live.as_array().map(|a| [a[0].clone(), a[1].clone()]) {
+            let n: u64 = count
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
+            if state
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("live"))
+                && n > 0
+            {
+                steady = if n == last { steady + 1 } else { 0 };
+                if steady >= 3 {
+                    w.shot("bench-synced").await?;
+                    w.close().await;
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    return Ok(n);
+                }
+            }
+            last = n;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    bail!("the first sync did not finish within 10 minutes")
+}
+
+/// Scrolls the list from top to bottom, `STEP` pixels a frame, and reports the frames.
+async fn scroll(w: &Window) -> Result<Value> {
+    let v = w
+        .value_async(
+            r#"const done = arguments[arguments.length - 1];
+            const body = document.querySelector('.table-body');
+            body.focus();
+            const STEP = 3200;
+            const gaps = [];
+            let maxRows = 0, last = performance.now(), start = last;
+            function frame(now) {
+              gaps.push(now - last);
+              last = now;
+              maxRows = Math.max(maxRows, document.querySelectorAll('.table-row').length);
+              if (body.scrollTop + body.clientHeight >= body.scrollHeight - 1) {
+                gaps.sort((a, b) => a - b);
+                const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
+                done({ frames: gaps.length, secs: (now - start) / 1000, p50_gap_ms: at(0.5),
+                       p99_gap_ms: at(0.99), max_gap_ms: gaps[gaps.length - 1],
+                       over_50ms: gaps.filter((g) => g > 50).length, max_dom_rows: maxRows,
+                       rows: Math.round(body.scrollHeight / 32) });
+                return;
+              }
+              body.scrollTop += STEP;
+              requestAnimationFrame(frame);
+            }
+            requestAnimationFrame((t) => { last = t; start = t; requestAnimationFrame(frame); });"#,
+            Duration::from_secs(300),
+        )
+        .await?;
+    ensure!(v.is_object(), "the scroll script answered {v}");
+    Ok(v)
+}
+
+/// Resident memory of the window's process and every process under it (WebKit's web and
+/// network processes), in KiB.
+fn tree_rss_kib(app: &Path) -> Result<u64> {
+    let procs: Vec<(u32, u32, u64, Option<PathBuf>)> = std::fs::read_dir("/proc")?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<u64>().ok())
+            };
+            let ppid = field("PPid:")? as u32;
+            let rss = field("VmRSS:").unwrap_or(0);
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            Some((pid, ppid, rss, exe))
+        })
+        .collect();
+    let root = procs
+        .iter()
+        .find(|p| p.3.as_deref() == Some(app))
+        .map(|p| p.0)
+        .context("the window's process is not running")?;
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    Ok(procs
+        .iter()
+        .filter(|p| tree.contains(&p.0))
+        .map(|p| p.2)
+        .sum())
+}
