@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use sessiondesk_client::{Client, Options};
-use sessiondesk_protocol::{LoginRequest, Secret, Session};
+use sessiondesk_protocol::{DeviceClaim, LoginRequest, Secret, Session};
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
@@ -48,6 +48,30 @@ impl Workspace {
                 e.into()
             }
         })
+    }
+}
+
+/// How the console's own session shows in the lists: this app on this machine (a desktop
+/// session, not "Unknown device").
+fn this_device() -> DeviceClaim {
+    let os = match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "macOS",
+        "windows" => "Windows",
+        other => other,
+    };
+    DeviceClaim {
+        app_name: Some("Sessiondesk console".into()),
+        app_version: Some(env!("CARGO_PKG_VERSION").into()),
+        device_name: std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .or_else(|| std::env::var("COMPUTERNAME").ok()),
+        device_model: None,
+        os: Some(os.into()),
+        os_version: None,
+        language: None,
     }
 }
 
@@ -95,7 +119,7 @@ impl Console {
                 username: profile.username.clone(),
                 password,
                 remember_me: false,
-                device: None,
+                device: Some(this_device()),
             })
             .await?;
         let secrets = self.secrets.clone();

@@ -69,6 +69,14 @@ async fn sign_in_list_and_end_a_session_with_a_reason() {
     let live = live.expect("the sync went live");
     assert!(live.sync.synced_at.is_some());
     assert!(live.reason_required, "the demo policy asks for a reason");
+    // The console's own session says what it is, not "Unknown device".
+    let own = app
+        .session(live.own_session.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(own.kind, sessiondesk_client::protocol::SessionKind::Desktop);
+    assert_eq!(own.app.name.as_deref(), Some("Sessiondesk console"));
 
     let rows = app
         .sessions(SessionQuery::default(), None, 0)

@@ -9,7 +9,7 @@ use sessiondesk_protocol::{AuditEvent, AuditVerification};
 use sqlx::{QueryBuilder, Sqlite};
 use ts_rs::TS;
 
-use super::directory::{like, page};
+use super::directory::{like, page_of};
 use super::{now_ms, App};
 use crate::error::{Error, Result};
 
@@ -40,7 +40,7 @@ pub struct CsvExport {
     pub rows: u64,
 }
 
-fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &AuditFilter) {
+fn push_filter(q: &mut QueryBuilder<'static, Sqlite>, f: &AuditFilter) {
     q.push(" FROM audit_events a WHERE 1 = 1");
     if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
         q.push(" AND a.action = ").push_bind(a.to_string());
@@ -102,25 +102,16 @@ fn downloads() -> Result<PathBuf> {
 impl App {
     /// Audit events, newest first.
     pub async fn audit(&self, f: AuditFilter) -> Result<AuditRows> {
-        let limit = page(f.limit)?;
         let ws = self.workspace().await?;
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        push_filter(&mut count, &f);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(ws.cache.pool())
-            .await?;
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT a.body");
-        push_filter(&mut q, &f);
-        q.push(" ORDER BY a.seq DESC LIMIT ")
-            .push_bind(i64::from(limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(f.offset));
-        let bodies: Vec<String> = q.build_query_scalar().fetch_all(ws.cache.pool()).await?;
-        let items = bodies
-            .iter()
-            .map(|b| serde_json::from_str(b))
-            .collect::<std::result::Result<Vec<AuditEvent>, _>>()?;
+        let (items, total): (Vec<AuditEvent>, u64) = page_of(
+            ws.cache.pool(),
+            |q| push_filter(q, &f),
+            "a.body",
+            " ORDER BY a.seq DESC",
+            f.offset,
+            f.limit,
+        )
+        .await?;
         // Ids gathered first: no borrow of the events may live across the look-ups.
         let mut ids: Vec<String> = items
             .iter()
@@ -143,7 +134,7 @@ impl App {
         }
         Ok(AuditRows {
             items,
-            total: total.max(0) as u64,
+            total,
             names,
         })
     }

@@ -58,6 +58,35 @@ pub(super) fn like(q: &Option<String>) -> Option<String> {
     Some(format!("%{escaped}%"))
 }
 
+/// One page of the cached JSON bodies that `filter` selects (`FROM … WHERE …`): counted,
+/// then ordered by `order` and windowed.
+pub(super) async fn page_of<T: serde::de::DeserializeOwned>(
+    pool: &sqlx::SqlitePool,
+    filter: impl Fn(&mut QueryBuilder<'static, Sqlite>),
+    body: &str,
+    order: &str,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<T>, u64)> {
+    let limit = page(limit)?;
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {body}"));
+    filter(&mut q);
+    q.push(order)
+        .push(" LIMIT ")
+        .push_bind(i64::from(limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(offset));
+    let bodies: Vec<String> = q.build_query_scalar().fetch_all(pool).await?;
+    let items = bodies
+        .iter()
+        .map(|b| serde_json::from_str(b))
+        .collect::<std::result::Result<Vec<T>, _>>()?;
+    Ok((items, total.max(0) as u64))
+}
+
 pub(super) fn page(limit: u32) -> Result<u32> {
     match limit {
         0 => Ok(200),
@@ -75,7 +104,7 @@ fn role_str(r: Role) -> String {
         .unwrap_or_default()
 }
 
-fn push_user_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &UserFilter) {
+fn push_user_filter(q: &mut QueryBuilder<'static, Sqlite>, f: &UserFilter) {
     q.push(" FROM users u WHERE 1 = 1");
     if let Some(p) = like(&f.q) {
         q.push(" AND (u.username LIKE ")
@@ -94,7 +123,7 @@ fn push_user_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &UserFilter) {
     }
 }
 
-fn push_login_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &LoginFilter) {
+fn push_login_filter(q: &mut QueryBuilder<'static, Sqlite>, f: &LoginFilter) {
     q.push(" FROM logins l WHERE 1 = 1");
     if let Some(u) = &f.user_id {
         q.push(" AND l.user_id = ").push_bind(u.clone());
@@ -147,28 +176,16 @@ impl App {
 
     /// Sign-in attempts, newest first.
     pub async fn logins(&self, f: LoginFilter) -> Result<LoginRows> {
-        let limit = page(f.limit)?;
         let ws = self.workspace().await?;
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        push_login_filter(&mut count, &f);
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(ws.cache.pool())
-            .await?;
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT l.body");
-        push_login_filter(&mut q, &f);
-        q.push(" ORDER BY l.at DESC, l.id DESC LIMIT ")
-            .push_bind(i64::from(limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(f.offset));
-        let bodies: Vec<String> = q.build_query_scalar().fetch_all(ws.cache.pool()).await?;
-        let items = bodies
-            .iter()
-            .map(|b| serde_json::from_str(b))
-            .collect::<std::result::Result<Vec<LoginAttempt>, _>>()?;
-        Ok(LoginRows {
-            items,
-            total: total.max(0) as u64,
-        })
+        let (items, total) = page_of(
+            ws.cache.pool(),
+            |q| push_login_filter(q, &f),
+            "l.body",
+            " ORDER BY l.at DESC, l.id DESC",
+            f.offset,
+            f.limit,
+        )
+        .await?;
+        Ok(LoginRows { items, total })
     }
 }
