@@ -59,7 +59,7 @@ async fn main() -> Result<()> {
         }
         // The last window stays for memory and scrolling.
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let rss = tree_rss_kib(&app)?;
+        let (rss, processes) = tree_rss_kib(&app)?;
         let dom_rows = w
             .value("return document.querySelectorAll('.table-row').length")
             .await?;
@@ -69,7 +69,8 @@ async fn main() -> Result<()> {
         let report = json!({
             "sessions_cached": rows,
             "cold_start_ms": starts,
-            "rss_kib": rss,
+            "memory": rss,
+            "processes": processes,
             "dom_rows_at_start": dom_rows,
             "scroll": scroll,
         });
@@ -137,9 +138,10 @@ async fn scroll(w: &Window) -> Result<Value> {
             const body = document.querySelector('.table-body');
             body.focus();
             const STEP = 3200;
-            const gaps = [];
+            const gaps = [], long = [];
             let maxRows = 0, last = performance.now(), start = last;
             function frame(now) {
+              if (now - last > 50) long.push({ frame: gaps.length, ms: now - last, row: Math.round(body.scrollTop / 32) });
               gaps.push(now - last);
               last = now;
               maxRows = Math.max(maxRows, document.querySelectorAll('.table-row').length);
@@ -149,7 +151,7 @@ async fn scroll(w: &Window) -> Result<Value> {
                 done({ frames: gaps.length, secs: (now - start) / 1000, p50_gap_ms: at(0.5),
                        p99_gap_ms: at(0.99), max_gap_ms: gaps[gaps.length - 1],
                        over_50ms: gaps.filter((g) => g > 50).length, max_dom_rows: maxRows,
-                       rows: Math.round(body.scrollHeight / 32) });
+                       rows: Math.round(body.scrollHeight / 32), long_frames: long });
                 return;
               }
               body.scrollTop += STEP;
@@ -164,41 +166,80 @@ async fn scroll(w: &Window) -> Result<Value> {
 }
 
 /// Resident memory of the window's process and every process under it (WebKit's web and
-/// network processes), in KiB.
-fn tree_rss_kib(app: &Path) -> Result<u64> {
-    let procs: Vec<(u32, u32, u64, Option<PathBuf>)> = std::fs::read_dir("/proc")?
+/// network processes), in KiB: the total, and per process its name, resident, anonymous
+/// and file-backed memory (mapped files, such as the cache's memory map, count as resident
+/// once touched).
+fn tree_rss_kib(app: &Path) -> Result<(Value, Value)> {
+    struct Proc {
+        pid: u32,
+        ppid: u32,
+        name: String,
+        rss: u64,
+        anon: u64,
+        file: u64,
+        /// Proportional: pages shared with other processes (WebKit's libraries are mapped
+        /// by all three) count in part.
+        pss: u64,
+        exe: Option<PathBuf>,
+    }
+    let procs: Vec<Proc> = std::fs::read_dir("/proc")?
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| {
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-            let field = |name: &str| {
+            let text = |name: &str| {
                 status
                     .lines()
                     .find(|l| l.starts_with(name))
                     .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|v| v.parse::<u64>().ok())
+                    .map(str::to_string)
             };
-            let ppid = field("PPid:")? as u32;
-            let rss = field("VmRSS:").unwrap_or(0);
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-            Some((pid, ppid, rss, exe))
+            let kib = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            let pss = rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            Some(Proc {
+                pid,
+                ppid: kib("PPid:") as u32,
+                name: text("Name:").unwrap_or_default(),
+                rss: kib("VmRSS:"),
+                anon: kib("RssAnon:"),
+                file: kib("RssFile:"),
+                pss,
+                exe: std::fs::read_link(format!("/proc/{pid}/exe")).ok(),
+            })
         })
         .collect();
     let root = procs
         .iter()
-        .find(|p| p.3.as_deref() == Some(app))
-        .map(|p| p.0)
+        .find(|p| p.exe.as_deref() == Some(app))
+        .map(|p| p.pid)
         .context("the window's process is not running")?;
     let mut tree = vec![root];
     let mut i = 0;
     while i < tree.len() {
         let parent = tree[i];
-        tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        tree.extend(procs.iter().filter(|p| p.ppid == parent).map(|p| p.pid));
         i += 1;
     }
-    Ok(procs
+    let mine: Vec<&Proc> = procs.iter().filter(|p| tree.contains(&p.pid)).collect();
+    let each = mine
         .iter()
-        .filter(|p| tree.contains(&p.0))
-        .map(|p| p.2)
-        .sum())
+        .filter(|p| p.rss > 0)
+        .map(|p| {
+            json!({ "name": p.name, "rss_kib": p.rss, "pss_kib": p.pss,
+                    "anon_kib": p.anon, "file_kib": p.file })
+        })
+        .collect();
+    let total = json!({
+        "rss_kib": mine.iter().map(|p| p.rss).sum::<u64>(),
+        "pss_kib": mine.iter().map(|p| p.pss).sum::<u64>(),
+        "anon_kib": mine.iter().map(|p| p.anon).sum::<u64>(),
+    });
+    Ok((total, Value::Array(each)))
 }

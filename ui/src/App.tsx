@@ -29,6 +29,7 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [screen, setScreen] = useState<ScreenId>("sessions");
   const [forUser, setForUser] = useState<AdminUser | null>(null);
+  const clearUser = useCallback(() => setForUser(null), []);
   const refresh = useCallback(() => {
     api.state().then(setState, (e) => setError(messageOf(e)));
   }, []);
@@ -85,7 +86,7 @@ export function App() {
           ))}
         </nav>
         <main className="main">
-          {screen === "sessions" && <Sessions state={state} onChanged={refresh} forUser={forUser} onClearUser={() => setForUser(null)} />}
+          {screen === "sessions" && <Sessions state={state} onChanged={refresh} forUser={forUser} onClearUser={clearUser} />}
           {screen === "users" && (
             <Users
               state={state}

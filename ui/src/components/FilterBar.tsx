@@ -1,6 +1,6 @@
 // The sessions filter bar: quick search, "Select users", status, kind, risk, country, app,
 // the sign-in date range, sort, group by user, the column chooser and the team-wide action.
-import type { RefObject } from "react";
+import { memo, type RefObject } from "react";
 import type { SessionQuery } from "../bindings/SessionQuery";
 import type { StatusFilter } from "../bindings/StatusFilter";
 import type { SessionKind } from "../bindings/SessionKind";
@@ -85,7 +85,7 @@ type Props = {
   options: FilterOptions | null;
 };
 
-export function FilterBar({ filters: f, onChange, searchRef, onSelectUsers, grouped, onGrouped, visible, onVisible, total, endAll, options }: Props) {
+export const FilterBar = memo(function FilterBar({ filters: f, onChange, searchRef, onSelectUsers, grouped, onGrouped, visible, onVisible, total, endAll, options }: Props) {
   const set = (p: Partial<Filters>) => onChange({ ...f, ...p });
   const active =
     [f.kind, f.risk, f.country, f.app, f.from, f.to].filter(Boolean).length +
@@ -230,4 +230,4 @@ export function FilterBar({ filters: f, onChange, searchRef, onSelectUsers, grou
       </div>
     </div>
   );
-}
+});

@@ -20,6 +20,8 @@ import { ListTable } from "../components/ListTable";
 
 /** Rows fetched per request; the table asks for blocks as it scrolls. */
 export const BLOCK = 200;
+/** Blocks kept on each side of the ones in view. */
+const KEEP_BLOCKS = 2;
 const COLUMNS_KEY = "sessiondesk.columns";
 
 type Dialog =
@@ -114,8 +116,15 @@ export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
   const rowAt = useCallback((i: number) => blocks.current.get(Math.floor(i / BLOCK))?.[i % BLOCK], [version]);
   const onRange = useCallback(
     (start: number, end: number) => {
-      for (let b = Math.floor(start / BLOCK); b <= Math.floor((end - 1) / BLOCK); b++) {
+      const first = Math.floor(start / BLOCK);
+      const last = Math.floor((end - 1) / BLOCK);
+      for (let b = first; b <= last; b++) {
         if (!blocks.current.has(b)) void load(b, query, generationRef.current);
+      }
+      // Only the blocks around the view stay: scrolling through 100,000 rows must not keep
+      // them all (the heap, and the garbage collector's pauses, would grow with it).
+      for (const b of blocks.current.keys()) {
+        if (b < first - KEEP_BLOCKS || b > last + KEEP_BLOCKS) blocks.current.delete(b);
       }
     },
     [load, query],
@@ -155,23 +164,32 @@ export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
     onChanged();
   };
   const columns = COLUMNS.filter((c) => visible.includes(c.id) && !(open && c.wide));
+  // Stable props: each block of rows that arrives while scrolling re-renders this screen,
+  // and the filter bar (with its option lists) need not follow.
+  const onFilters = useCallback(
+    (f: Filters) => {
+      setFilters(f);
+      if (f.users.length === 0) onClearUser?.();
+    },
+    [onClearUser],
+  );
+  const onSelectUsers = useCallback(() => setDialog({ kind: "select_users" }), []);
+  const endAllWhy = state.denied.end_all;
+  const endAll = useMemo(() => ({ why: endAllWhy, onClick: () => setDialog({ kind: "end_all" }) }), [endAllWhy]);
 
   return (
     <div className="screen sessions">
       <FilterBar
         filters={filters}
-        onChange={(f) => {
-          setFilters(f);
-          if (f.users.length === 0) onClearUser?.();
-        }}
+        onChange={onFilters}
         searchRef={search}
-        onSelectUsers={() => setDialog({ kind: "select_users" })}
+        onSelectUsers={onSelectUsers}
         grouped={grouped}
         onGrouped={setGrouped}
         visible={visible}
         onVisible={setVisible}
         total={total}
-        endAll={{ why: state.denied.end_all, onClick: () => setDialog({ kind: "end_all" }) }}
+        endAll={endAll}
         options={options}
       />
       {notice && (
