@@ -105,6 +105,10 @@ pub(crate) const SESSION_INDEXES: &[(&str, &str)] = &[
         "sessions_status",
         "CREATE INDEX sessions_status ON sessions (status)",
     ),
+    (
+        "sessions_app",
+        "CREATE INDEX sessions_app ON sessions (app_name)",
+    ),
 ];
 
 fn get_state(tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
