@@ -165,6 +165,38 @@ async fn scroll(w: &Window) -> Result<Value> {
     Ok(v)
 }
 
+/// The process's five largest mappings by PSS (KiB), to see what the memory is.
+fn largest(pid: u32) -> Value {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut current = String::from("[anon]");
+    for line in smaps.lines() {
+        let head = line.split_whitespace().next().unwrap_or_default();
+        if head.contains('-') && head.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            current = line
+                .split_whitespace()
+                .nth(5)
+                .unwrap_or("[anon]")
+                .to_string();
+        } else if let Some(v) = line.strip_prefix("Pss:") {
+            let kib: u64 = v
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            *by.entry(current.clone()).or_default() += kib;
+        }
+    }
+    let mut all: Vec<(String, u64)> = by.into_iter().collect();
+    all.sort_by_key(|(_, kib)| std::cmp::Reverse(*kib));
+    all.truncate(5);
+    Value::Array(
+        all.into_iter()
+            .map(|(name, kib)| json!({ "mapping": name, "pss_kib": kib }))
+            .collect(),
+    )
+}
+
 /// Resident memory of the window's process and every process under it (WebKit's web and
 /// network processes), in KiB: the total, and per process its name, resident, anonymous
 /// and file-backed memory (mapped files, such as the cache's memory map, count as resident
@@ -233,7 +265,7 @@ fn tree_rss_kib(app: &Path) -> Result<(Value, Value)> {
         .filter(|p| p.rss > 0)
         .map(|p| {
             json!({ "name": p.name, "rss_kib": p.rss, "pss_kib": p.pss,
-                    "anon_kib": p.anon, "file_kib": p.file })
+                    "anon_kib": p.anon, "file_kib": p.file, "largest": largest(p.pid) })
         })
         .collect();
     let total = json!({
