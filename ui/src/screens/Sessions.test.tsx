@@ -142,6 +142,41 @@ describe("Sessions", () => {
     expect(screen.queryByRole("table", { name: "Sessions by user" })).not.toBeInTheDocument();
   });
 
+  it("reloads the rows on screen in place when the live sync moves on", async () => {
+    // A viewport, so the virtualised table draws rows (jsdom has no layout).
+    const height = vi.spyOn(Element.prototype, "clientHeight", "get").mockReturnValue(800);
+    const width = vi.spyOn(Element.prototype, "clientWidth", "get").mockReturnValue(1200);
+    const { rerender } = render(<Sessions state={state()} onChanged={() => {}} />);
+    await screen.findByText("450 sessions");
+    const body = document.querySelector(".table-body") as HTMLElement;
+    await waitFor(() => expect(body).toHaveTextContent("User 1"));
+    // Scrolled past the first block: the rows on screen come from the second.
+    body.scrollTop = 300 * 32;
+    fireEvent.scroll(body);
+    await waitFor(() => expect(document.querySelector("#row-300")).toHaveTextContent("User 6"));
+    const before = mocked.mock.calls.length;
+    mocked.mockImplementation(async (cmd: string, args?: unknown) => {
+      if (cmd === "list_sessions") {
+        const { offset } = args as { offset: number };
+        const all = Array.from({ length: 450 }, (_, i) => session(i, { user: { id: "usr_9", username: "newcomer", name: "Newcomer", role: "member" } }));
+        return { items: all.slice(offset, offset + 200), total: all.length, synced_at: 2 };
+      }
+      if (cmd === "filter_options") return { apps: [], countries: [] };
+      throw { code: "unknown", message: cmd };
+    });
+    const later = state();
+    rerender(<Sessions state={{ ...later, sync: { ...later.sync, synced_at: 99 } }} onChanged={() => {}} />);
+    await waitFor(() => expect(body).toHaveTextContent("Newcomer"));
+    // Only the blocks that were loaded, with the same query: no placeholder in between.
+    const reloads = mocked.mock.calls.slice(before).filter(([c]) => c === "list_sessions");
+    expect(reloads.length).toBeGreaterThan(0);
+    expect(reloads.map(([, a]) => (a as { offset: number }).offset)).toContain(200);
+    await waitFor(() => expect(document.querySelector("#row-300")).toHaveTextContent("Newcomer"));
+    expect(document.querySelectorAll(".table-row .placeholder")).toHaveLength(0);
+    height.mockRestore();
+    width.mockRestore();
+  });
+
   it("shows only the columns chosen", async () => {
     localStorage.clear();
     render(<Sessions state={state()} onChanged={() => {}} />);

@@ -99,16 +99,28 @@ export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
     }
   }, []);
 
-  // A new query starts over from its first block (after a short pause while typing); the
-  // live sync moving on reloads what is shown.
+  // A new query starts over from its first block (after a short pause while typing). The
+  // live sync moving on reloads the blocks on screen in place: the rows stay where they are
+  // and change when their new values arrive.
+  const shown = useRef<{ query: typeof query; grouped: boolean } | null>(null);
   useEffect(() => {
-    const generation = ++generationRef.current;
-    const timer = setTimeout(() => {
-      blocks.current.clear();
-      pending.current.clear();
-      void load(0, query, generation);
-      if (grouped) api.sessionsByUser(query.q, query.hours).then(setGroups, (e) => setError(messageOf(e)));
-    }, 150);
+    const same = shown.current?.query === query && shown.current?.grouped === grouped;
+    shown.current = { query, grouped };
+    const timer = setTimeout(
+      () => {
+        if (same) {
+          const loaded = [...blocks.current.keys()];
+          for (const b of loaded.length > 0 ? loaded : [0]) void load(b, query, generationRef.current);
+        } else {
+          const generation = ++generationRef.current;
+          blocks.current.clear();
+          pending.current.clear();
+          void load(0, query, generation);
+        }
+        if (grouped) api.sessionsByUser(query.q, query.hours).then(setGroups, (e) => setError(messageOf(e)));
+      },
+      same ? 0 : 150,
+    );
     return () => clearTimeout(timer);
   }, [query, load, grouped, state.sync.synced_at]);
   useEffect(() => setSelected(null), [query, grouped]);
