@@ -18,24 +18,33 @@ type Props = {
 };
 
 /** The user's other active sessions and their latest sign-in attempts. */
-function useContext(s: Session) {
+function useUserContext(s: Session) {
   const [others, setOthers] = useState<Session[]>([]);
   const [logins, setLogins] = useState<LoginAttempt[]>([]);
+  const [signIns, setSignIns] = useState<{ all: number; failed: number } | null>(null);
   useEffect(() => {
     let live = true;
     api.sessions({ ...emptyQuery(), user_id: [s.user.id], status: "active", limit: 11 }, 0).then(
       (r) => live && setOthers(r.items.filter((o) => o.id !== s.id).slice(0, 10)),
       () => live && setOthers([]),
     );
-    api.logins({ user_id: s.user.id, limit: 5 }).then(
-      (r) => live && setLogins(r.items),
-      () => live && setLogins([]),
+    Promise.all([api.logins({ user_id: s.user.id, limit: 5 }), api.logins({ user_id: s.user.id, failures_only: true, limit: 1 })]).then(
+      ([all, failed]) => {
+        if (!live) return;
+        setLogins(all.items);
+        setSignIns({ all: Number(all.total), failed: Number(failed.total) });
+      },
+      () => {
+        if (!live) return;
+        setLogins([]);
+        setSignIns(null);
+      },
     );
     return () => {
       live = false;
     };
   }, [s.id, s.user.id]);
-  return { others, logins };
+  return { others, logins, signIns };
 }
 
 function Row({ label, value }: { label: string; value: string | null | undefined }) {
@@ -48,7 +57,7 @@ function Row({ label, value }: { label: string; value: string | null | undefined
 }
 
 export function SessionDetails({ session: s, now, onEnd, onLogOutEverywhere, onLock, onClose, endDisabled, lockDisabled }: Props) {
-  const { others, logins } = useContext(s);
+  const { others, logins, signIns } = useUserContext(s);
   const d = s.device;
   const l = s.location;
   return (
@@ -84,7 +93,11 @@ export function SessionDetails({ session: s, now, onEnd, onLogOutEverywhere, onL
         <Row label="Created" value={formatDateTime(s.created_at)} />
         <Row label="Last active" value={`${formatDateTime(s.last_seen_at)} (${ago(s.last_seen_at, now)})`} />
         <Row label="Expires" value={formatDateTime(s.expires_at)} />
-        <Row label="Requests" value={String(s.activity.requests)} />
+        <Row
+          label="Sign-ins"
+          value={signIns ? `${signIns.all - signIns.failed} by this user${signIns.failed ? ` (${signIns.failed} failed)` : ""}` : null}
+        />
+        <Row label="Actions" value={`${s.activity.requests} requests`} />
         <Row label="Last page" value={s.activity.last_path} />
         <Row label="Signed in with" value={s.login_method} />
         <Row label="Session ID" value={s.id} />
