@@ -63,6 +63,7 @@ async fn main() -> Result<()> {
         let dom_rows = w
             .value("return document.querySelectorAll('.table-row').length")
             .await?;
+        let idle = idle_frames(&w).await?;
         let scroll = scroll(&w).await?;
         w.shot("bench-scrolled").await?;
         w.close().await;
@@ -73,6 +74,7 @@ async fn main() -> Result<()> {
             "processes": processes,
             "dom_rows_at_start": dom_rows,
             "scroll": scroll,
+            "idle": idle,
         });
         println!("{report}");
         std::fs::write(&out, report.to_string())?;
@@ -128,6 +130,30 @@ async fn first_sync(driver: &Driver, app: &Path, url: &str, shots: &Path) -> Res
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     bail!("the first sync did not finish within 10 minutes")
+}
+
+/// The same frame timing with nothing happening for 10 s: what the page and WebKit cost on
+/// their own, to tell the list's long frames from the machine's.
+async fn idle_frames(w: &Window) -> Result<Value> {
+    w.value_async(
+        r#"const done = arguments[arguments.length - 1];
+        const gaps = [];
+        let last = performance.now(), start = last;
+        function frame(now) {
+          gaps.push(now - last);
+          last = now;
+          if (now - start > 10000) {
+            gaps.sort((a, b) => a - b);
+            done({ frames: gaps.length, max_gap_ms: gaps[gaps.length - 1],
+                   over_50ms: gaps.filter((g) => g > 50).length });
+            return;
+          }
+          requestAnimationFrame(frame);
+        }
+        requestAnimationFrame((t) => { last = t; start = t; requestAnimationFrame(frame); });"#,
+        Duration::from_secs(60),
+    )
+    .await
 }
 
 /// Scrolls the list from top to bottom, `STEP` pixels a frame, and reports the frames.

@@ -199,6 +199,13 @@ fn render(o: &mut String, r: &Value) -> Result<()> {
     )?;
     writeln!(
         o,
+        "| the same frames with the list still, for 10 s ({} frames, {} over 50 ms) | {:.1} ms | | |",
+        r["idle"]["frames"],
+        r["idle"]["over_50ms"],
+        num(r, &["idle", "max_gap_ms"])
+    )?;
+    writeln!(
+        o,
         "| most table rows in the page while scrolling | {dom} | <= {TARGET_DOM_ROWS} | {} |",
         verdict(dom <= TARGET_DOM_ROWS as f64)
     )?;

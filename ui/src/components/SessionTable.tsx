@@ -1,6 +1,6 @@
 // The sessions list: a virtualised table that renders only the rows in view (plus a few),
 // so 100,000 sessions cost the same as 100. Rows arrive in blocks from `loadBlock`.
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Session } from "../bindings/Session";
 import { ago, deviceLabel, formatDateTime, placeLabel } from "../format";
@@ -48,17 +48,28 @@ type Props = {
   columns?: Column[];
 };
 
+/** A cut-off cell shows its whole text as a tooltip: set when the pointer reaches it, so
+ *  scrolling does not rewrite a title on every cell of every frame. */
+function showFullText(e: React.MouseEvent) {
+  const cell = (e.target as HTMLElement).closest<HTMLElement>("[role=gridcell]");
+  if (cell && cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent ?? "";
+  else cell?.removeAttribute("title");
+}
+
 export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen, onEnd, now, columns = COLUMNS }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    // A few rows beyond the view: every row drawn is drawn again on each frame of a scroll.
+    overscan: 3,
     // Without a layout (tests), assume a window-sized viewport.
     initialRect: { width: 1200, height: 800 },
   });
   const items = virtualizer.getVirtualItems();
+  // One style object per column, not one per cell and frame.
+  const styles = useMemo(() => columns.map((c) => ({ flex: `${c.grow} 1 0` })), [columns]);
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   useEffect(() => {
@@ -103,6 +114,7 @@ export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen
         ref={scroller}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onMouseOver={showFullText}
         aria-activedescendant={selected !== null ? `row-${selected}` : undefined}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
@@ -122,8 +134,8 @@ export function SessionTable({ total, rowAt, onRange, selected, onSelect, onOpen
                   onOpen(v.index);
                 }}
               >
-                {columns.map((c) => (
-                  <div key={c.id} role="gridcell" style={{ flex: `${c.grow} 1 0` }} title={s ? c.cell(s, now) : undefined}>
+                {columns.map((c, ci) => (
+                  <div key={c.id} role="gridcell" style={styles[ci]}>
                     {s ? c.cell(s, now) : <span className="placeholder" />}
                   </div>
                 ))}

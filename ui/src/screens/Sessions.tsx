@@ -175,7 +175,8 @@ export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
     setNotice(resultText(a));
     onChanged();
   };
-  const columns = COLUMNS.filter((c) => visible.includes(c.id) && !(open && c.wide));
+  const paneOpen = open !== null;
+  const columns = useMemo(() => COLUMNS.filter((c) => visible.includes(c.id) && !(paneOpen && c.wide)), [visible, paneOpen]);
   // Stable props: each block of rows that arrives while scrolling re-renders this screen,
   // and the filter bar (with its option lists) need not follow.
   const onFilters = useCallback(
