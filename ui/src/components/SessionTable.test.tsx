@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { SessionTable } from "./SessionTable";
 import { session } from "../test/fixtures";
@@ -15,6 +15,18 @@ describe("SessionTable", () => {
     vi.spyOn(HTMLElement.prototype, "offsetWidth", "get").mockReturnValue(1280);
   });
   afterEach(() => vi.restoreAllMocks());
+
+  it("shows a cut-off cell's whole text as its tooltip when the pointer reaches it", () => {
+    render(
+      <SessionTable total={3} rowAt={(i) => session(i)} onRange={() => {}} selected={null}
+        onSelect={() => {}} onOpen={() => {}} onEnd={() => {}} now={Date.now()} />,
+    );
+    const cell = screen.getAllByRole("gridcell").find((c) => c.textContent === "Firefox 128 on Linux")!;
+    expect(cell).not.toHaveAttribute("title");
+    vi.spyOn(HTMLElement.prototype, "scrollWidth", "get").mockReturnValue(2000);
+    fireEvent.mouseOver(cell);
+    expect(cell).toHaveAttribute("title", "Firefox 128 on Linux");
+  });
 
   it("keeps at most 200 rows in the DOM with 100,000 sessions", () => {
     const onRange = vi.fn();
