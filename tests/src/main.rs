@@ -312,7 +312,42 @@ async fn every_screen(w: &Window) -> Result<()> {
 
     w.press_text("nav button", "API keys").await?;
     w.wait_text(".list tbody", |t| t.contains("e2e")).await?;
+    w.fill(
+        "input[aria-label='New key name']",
+        "Billing (end-to-end test)",
+    )
+    .await?;
+    w.press_text("button", "Create key").await?;
+    w.wait_text(".dialog", |t| t.contains("only this once"))
+        .await?;
+    let secret = w
+        .script("return document.querySelector('.dialog input').value")
+        .await?;
+    ensure!(
+        secret.len() >= 43,
+        "the new key's secret is shown: {secret:?}"
+    );
+    w.shot("12-api-key-secret").await?;
+    w.press_text(".dialog button", "Done").await?;
+    w.wait_text(".list tbody", |t| t.contains("Billing (end-to-end test)"))
+        .await?;
     w.shot("12-api-keys").await?;
+
+    // The sessions list's own dialogs and views.
+    w.press_text("nav button", "Sessions").await?;
+    w.press_text("button", "Select users…").await?;
+    w.wait_text(".dialog", |t| t.contains("active")).await?;
+    w.shot("12-select-users").await?;
+    w.press_text(".dialog button", "Cancel").await?;
+    w.press_text("button", "Sign out all…").await?;
+    w.wait_text(".dialog", |t| t.contains("stays signed in"))
+        .await?;
+    w.shot("12-sign-out-all").await?;
+    w.press_text(".dialog button", "Cancel").await?;
+    w.press(".filterbar label.check input").await?;
+    w.wait_text(".list tbody", |t| !t.trim().is_empty()).await?;
+    w.shot("12-group-by-user").await?;
+    w.press(".filterbar label.check input").await?;
     Ok(())
 }
 
