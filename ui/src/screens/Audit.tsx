@@ -1,10 +1,11 @@
 // The audit trail: every change, newest first, the server's check of the hash chain, and a
 // CSV export of what the filter shows.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { AuditVerification } from "../bindings/AuditVerification";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, messageOf } from "../api";
+import { usePage } from "../usePage";
 import { count, formatDateTime } from "../format";
 import { ListTable, Pager } from "../components/ListTable";
 
@@ -27,32 +28,24 @@ const ACTIONS = [
 export function Audit({ state }: { state: ConsoleState }) {
   const [q, setQ] = useState("");
   const [action, setAction] = useState("");
-  const [offset, setOffset] = useState(0);
-  const [rows, setRows] = useState<AuditEvent[]>([]);
   const [names, setNames] = useState<Record<string, string>>({});
   const who = (id: string | null) => (id ? (names[id] ? `@${names[id]}` : id) : "—");
-  const [total, setTotal] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [check, setCheck] = useState<AuditVerification | null>(null);
   const [busy, setBusy] = useState<"verify" | "export" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => setOffset(0), [q, action]);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api.audit({ q: q.trim() || null, action: action || null, offset, limit: PAGE }).then(
-        (r) => {
-          setRows(r.items);
-          setNames(r.names as Record<string, string>);
-          setTotal(Number(r.total));
-          setError(null);
-        },
-        (e) => setError(messageOf(e)),
-      );
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [q, action, offset, state.sync.synced_at]);
+  const filter = { q: q.trim() || null, action: action || null };
+  const { rows, total, offset, setOffset, error, setError } = usePage<AuditEvent>(
+    JSON.stringify(filter),
+    async (offset, limit) => {
+      const r = await api.audit({ ...filter, offset, limit });
+      setNames(r.names as Record<string, string>);
+      return r;
+    },
+    state.sync.synced_at,
+    PAGE,
+  );
 
   const verify = async () => {
     setBusy("verify");

@@ -1,8 +1,9 @@
 // Login history: every sign-in attempt, newest first, with why a failure failed.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { LoginAttempt } from "../bindings/LoginAttempt";
 import type { ConsoleState } from "../bindings/ConsoleState";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { usePage } from "../usePage";
 import { formatDateTime, outcome } from "../format";
 import { ListTable, Pager } from "../components/ListTable";
 
@@ -18,26 +19,14 @@ function device(l: LoginAttempt): string {
 export function Logins({ state }: { state: ConsoleState }) {
   const [q, setQ] = useState("");
   const [failuresOnly, setFailuresOnly] = useState(false);
-  const [offset, setOffset] = useState(0);
-  const [rows, setRows] = useState<LoginAttempt[]>([]);
-  const [total, setTotal] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => setOffset(0), [q, failuresOnly]);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api.logins({ q: q.trim() || null, failures_only: failuresOnly, offset, limit: PAGE }).then(
-        (r) => {
-          setRows(r.items);
-          setTotal(Number(r.total));
-          setError(null);
-        },
-        (e) => setError(messageOf(e)),
-      );
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [q, failuresOnly, offset, state.sync.synced_at]);
+  const filter = { q: q.trim() || null, failures_only: failuresOnly };
+  const { rows, total, offset, setOffset, error } = usePage<LoginAttempt>(
+    JSON.stringify(filter),
+    (offset, limit) => api.logins({ ...filter, offset, limit }),
+    state.sync.synced_at,
+    PAGE,
+  );
 
   return (
     <div className="screen">

@@ -6,6 +6,7 @@ import { Policies, effect, split } from "./Policies";
 import { ApiKeys } from "./ApiKeys";
 import { Actions } from "./Actions";
 import { Audit } from "./Audit";
+import { Logins } from "./Logins";
 import { session, state } from "../test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -192,5 +193,28 @@ describe("Audit", () => {
     expect(await screen.findByText(/The chain is broken at event evt_7/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Export CSV" }));
     expect(await screen.findByText("Exported 10 events to /home/me/Downloads/audit.csv")).toBeInTheDocument();
+  });
+});
+
+describe("Login history", () => {
+  it("pages through sign-ins and goes back to the first page when the filter changes", async () => {
+    mocked.mockImplementation(async (cmd: string) => {
+      if (cmd === "list_logins") return { items: [], total: 450 };
+      throw { code: "unknown", message: cmd };
+    });
+    render(<Logins state={state()} />);
+    expect(await screen.findByText("1–200 of 450")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Next page" }));
+    expect(await screen.findByText("201–400 of 450")).toBeInTheDocument();
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_logins").at(-1)!;
+      expect((last[1] as { filter: object }).filter).toMatchObject({ offset: 200, failures_only: false });
+    });
+    await userEvent.click(screen.getByLabelText(/Failures only/));
+    await waitFor(() => {
+      const last = mocked.mock.calls.filter(([c]) => c === "list_logins").at(-1)!;
+      expect((last[1] as { filter: object }).filter).toMatchObject({ offset: 0, failures_only: true, limit: 200 });
+    });
+    expect(await screen.findByText("1–200 of 450")).toBeInTheDocument();
   });
 });

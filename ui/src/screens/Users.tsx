@@ -1,11 +1,12 @@
 // The Users screen: everyone in the organisation with their active sessions, last activity
 // and lock; from a selected user, their sessions, logging them out everywhere, lock, unlock.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { AdminUser } from "../bindings/AdminUser";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import type { Role } from "../bindings/Role";
 import type { ActionView } from "../bindings/ActionView";
-import { api, messageOf, resultText } from "../api";
+import { api, resultText } from "../api";
+import { usePage } from "../usePage";
 import { ago } from "../format";
 import { ListTable, Pager } from "../components/ListTable";
 import { LockDialog, LogOutEverywhereDialog, UnlockDialog } from "../components/UserActions";
@@ -29,29 +30,17 @@ export function Users({ state, onChanged, onShowSessions }: Props) {
   const [q, setQ] = useState("");
   const [role, setRole] = useState<Role | "">("");
   const [lockedOnly, setLockedOnly] = useState(false);
-  const [offset, setOffset] = useState(0);
-  const [rows, setRows] = useState<AdminUser[]>([]);
-  const [total, setTotal] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [dialog, setDialog] = useState<"logout" | "lock" | "unlock" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const filter = { q: q.trim() || null, role: role || null, locked_only: lockedOnly };
+  const { rows, total, offset, setOffset, error } = usePage<AdminUser>(
+    JSON.stringify(filter),
+    (offset, limit) => api.users({ ...filter, offset, limit }),
+    state.sync.synced_at,
+    PAGE,
+  );
   const now = Date.now();
-
-  useEffect(() => setOffset(0), [q, role, lockedOnly]);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api.users({ q: q.trim() || null, role: role || null, locked_only: lockedOnly, offset, limit: PAGE }).then(
-        (r) => {
-          setRows(r.items);
-          setTotal(Number(r.total));
-          setError(null);
-        },
-        (e) => setError(messageOf(e)),
-      );
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [q, role, lockedOnly, offset, state.sync.synced_at]);
 
   const user = selected !== null ? rows[selected] : undefined;
   const done = (a: ActionView) => {
