@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::bench::{machine_description, server_command, verdict};
+use crate::bench::{machine_description, replace_marked, server_command, verdict};
 use crate::deps::{self, Purpose, TAURI_DRIVER};
 use crate::e2e::SESSION_SCRIPT;
 use crate::server::{log_tail, Output, Server};
@@ -30,23 +30,7 @@ const END: &str = "<!-- END GENERATED window -->";
 
 pub fn bench_window() -> Result<()> {
     deps::ensure(Purpose::Test)?;
-    run_step(
-        "npm run build --prefix ui",
-        Command::new("npm")
-            .current_dir(repo_root())
-            .args(["run", "build", "--prefix", "ui"]),
-    )?;
-    run_step(
-        "cargo build --release -p sessiondesk --features custom-protocol",
-        cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "sessiondesk",
-            "--features",
-            "custom-protocol",
-        ]),
-    )?;
+    let app = crate::window::build_window("release")?;
     run_step(
         "cargo build --release -p sessiondesk-server -p sessiondesk-e2e",
         cargo().args([
@@ -58,7 +42,6 @@ pub fn bench_window() -> Result<()> {
             "sessiondesk-e2e",
         ]),
     )?;
-    let app = built_binary("release", "sessiondesk")?;
     let runner = built_binary("release", "window-bench")?;
     let server_bin = built_binary("release", "sessiondesk-server")?;
     let driver = deps::installed(&TAURI_DRIVER).context("tauri-driver is not installed")?;
@@ -133,7 +116,7 @@ pub fn bench_window() -> Result<()> {
     println!("{section}");
     let results = repo_root().join("bench").join("RESULTS.md");
     let existing = std::fs::read_to_string(&results).unwrap_or_default();
-    std::fs::write(&results, replace_section(&existing, &section))?;
+    std::fs::write(&results, replace_marked(&existing, BEGIN, END, &section))?;
     step(&format!("wrote {}", results.display()));
     Ok(())
 }
@@ -245,27 +228,33 @@ fn processes(r: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// `existing` with the window's generated section replaced (appended when it has none).
-fn replace_section(existing: &str, section: &str) -> String {
-    let block = format!("{BEGIN}\n\n{}\n\n{END}", section.trim());
-    match (existing.find(BEGIN), existing.find(END)) {
-        (Some(b), Some(e)) if e > b => {
-            format!("{}{block}{}", &existing[..b], &existing[e + END.len()..])
-        }
-        _ => format!("{}\n\n{block}\n", existing.trim_end()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::{BEGIN as MAIN_BEGIN, END as MAIN_END};
 
     #[test]
     fn the_window_section_is_replaced_and_the_rest_kept() {
-        let first = replace_section("# Results\n\nprose\n", "A");
+        let first = replace_marked("# Results\n\nprose\n", BEGIN, END, "A");
         assert!(first.starts_with("# Results\n\nprose\n\n"));
-        let second = replace_section(&format!("{first}after\n"), "B");
+        let second = replace_marked(&format!("{first}after\n"), BEGIN, END, "B");
         assert!(second.contains("\n\nB\n\n") && !second.contains("\n\nA\n\n"));
         assert!(second.ends_with("after\n"));
+    }
+
+    #[test]
+    fn the_two_generated_sections_leave_each_other_alone() {
+        let both = replace_marked(
+            &crate::bench::replace_marked("", MAIN_BEGIN, MAIN_END, "server numbers"),
+            BEGIN,
+            END,
+            "window numbers",
+        );
+        let main_again = crate::bench::replace_marked(&both, MAIN_BEGIN, MAIN_END, "new server");
+        assert!(main_again.contains("window numbers") && main_again.contains("new server"));
+        assert!(!main_again.contains("server numbers"));
+        let window_again = replace_marked(&both, BEGIN, END, "new window");
+        assert!(window_again.contains("server numbers") && window_again.contains("new window"));
+        assert!(!window_again.contains("window numbers"));
     }
 }

@@ -23,27 +23,11 @@ exec xvfb-run -a -s "-screen 0 1280x800x24" "$@"
 "#;
 
 pub fn e2e() -> Result<()> {
-    run_step(
-        "npm run build --prefix ui",
-        Command::new("npm")
-            .current_dir(repo_root())
-            .args(["run", "build", "--prefix", "ui"]),
-    )?;
-    run_step(
-        "cargo build -p sessiondesk --features custom-protocol",
-        cargo().args([
-            "build",
-            "-p",
-            "sessiondesk",
-            "--features",
-            "custom-protocol",
-        ]),
-    )?;
+    let app = crate::window::build_window("debug")?;
     run_step(
         "cargo build -p sessiondesk-e2e",
         cargo().args(["build", "-p", "sessiondesk-e2e"]),
     )?;
-    let app = built_binary("debug", "sessiondesk")?;
     let runner = built_binary("debug", "e2e")?;
     let driver = deps::installed(&TAURI_DRIVER).context("tauri-driver is not installed")?;
     let shots = target_dir()?.join("e2e-shots");

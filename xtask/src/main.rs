@@ -18,6 +18,7 @@ mod keyring;
 mod run;
 mod server;
 mod test;
+mod window;
 
 use std::ffi::OsStr;
 use std::path::PathBuf;

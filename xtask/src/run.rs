@@ -36,23 +36,7 @@ pub fn run() -> Result<()> {
              session (or use `cargo xtask run --server` for the authority alone)"
         );
     }
-    run_step(
-        "npm run build --prefix ui",
-        Command::new("npm")
-            .current_dir(repo_root())
-            .args(["run", "build", "--prefix", "ui"]),
-    )?;
-    run_step(
-        "cargo build -p sessiondesk --features custom-protocol",
-        cargo().args([
-            "build",
-            "-p",
-            "sessiondesk",
-            "--features",
-            "custom-protocol",
-        ]),
-    )?;
-    let app = built_binary("debug", "sessiondesk")?;
+    let app = crate::window::build_window("debug")?;
     println!();
     println!(
         "  Opening the console on the demo authority, signed in as `{}` of `{}` \

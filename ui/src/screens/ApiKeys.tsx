@@ -6,6 +6,7 @@ import type { ApiKeyInfo } from "../bindings/ApiKeyInfo";
 import type { NewKeyView } from "../bindings/NewKeyView";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, messageOf } from "../api";
+import { Confirm } from "../components/Confirm";
 import { ago, count, formatDateTime } from "../format";
 import { ListTable } from "../components/ListTable";
 
@@ -123,37 +124,26 @@ export function ApiKeys({ state }: { state: ConsoleState }) {
       />
       {created && <SecretDialog created={created} onClose={() => setCreated(null)} />}
       {revoking && (
-        <Dialog.Root open onOpenChange={(o) => !o && setRevoking(null)}>
-          <Dialog.Portal>
-            <Dialog.Overlay className="overlay" />
-            <Dialog.Content className="dialog" aria-describedby="revoke-what">
-              <Dialog.Title>Revoke “{revoking.name}”?</Dialog.Title>
-              <p id="revoke-what">
-                The service using this key can no longer check tokens: its next introspection is refused. It made{" "}
-                {count(revoking.requests_24h)} requests in the last 24 hours.
-              </p>
-              <div className="buttons">
-                <Dialog.Close asChild>
-                  <button>Cancel</button>
-                </Dialog.Close>
-                <button
-                  className="danger"
-                  onClick={async () => {
-                    try {
-                      await api.revokeApiKey(revoking.id);
-                      setVersion((v) => v + 1);
-                    } catch (e) {
-                      setError(messageOf(e));
-                    }
-                    setRevoking(null);
-                  }}
-                >
-                  Revoke key
-                </button>
-              </div>
-            </Dialog.Content>
-          </Dialog.Portal>
-        </Dialog.Root>
+        <Confirm
+          title={`Revoke “${revoking.name}”?`}
+          confirmLabel="Revoke key"
+          danger
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            try {
+              await api.revokeApiKey(revoking.id);
+              setVersion((v) => v + 1);
+            } catch (e) {
+              setError(messageOf(e));
+            }
+            setRevoking(null);
+          }}
+        >
+          <p>
+            The service using this key can no longer check tokens: its next introspection is refused. It made{" "}
+            {count(revoking.requests_24h)} requests in the last 24 hours.
+          </p>
+        </Confirm>
       )}
     </div>
   );

@@ -1,12 +1,12 @@
 // The session policy: limit and what happens at it, idle and absolute timeouts, remember-me,
 // reasons, lockout. Every change shows what it would end before it can be saved.
 import { useEffect, useState } from "react";
-import * as Dialog from "@radix-ui/react-dialog";
 import type { Policy } from "../bindings/Policy";
 import type { PolicyPreview } from "../bindings/PolicyPreview";
 import type { OnLimit } from "../bindings/OnLimit";
 import type { ConsoleState } from "../bindings/ConsoleState";
 import { api, messageOf } from "../api";
+import { Confirm } from "../components/Confirm";
 import { count } from "../format";
 
 type Unit = "minutes" | "hours" | "days";
@@ -208,23 +208,15 @@ export function Policies({ state, onChanged }: { state: ConsoleState; onChanged:
         </div>
       </aside>
       {confirm && preview && (
-        <Dialog.Root open onOpenChange={(o) => !o && setConfirm(false)}>
-          <Dialog.Portal>
-            <Dialog.Overlay className="overlay" />
-            <Dialog.Content className="dialog" aria-describedby="policy-effect">
-              <Dialog.Title>Save the new policy?</Dialog.Title>
-              <p id="policy-effect">{effect(preview)}</p>
-              <div className="buttons">
-                <Dialog.Close asChild>
-                  <button type="button">Cancel</button>
-                </Dialog.Close>
-                <button className={preview.would_end_idle + preview.would_end_absolute > 0 ? "danger" : "primary"} onClick={save} autoFocus>
-                  Save policy
-                </button>
-              </div>
-            </Dialog.Content>
-          </Dialog.Portal>
-        </Dialog.Root>
+        <Confirm
+          title="Save the new policy?"
+          confirmLabel="Save policy"
+          danger={preview.would_end_idle + preview.would_end_absolute > 0}
+          onConfirm={save}
+          onClose={() => setConfirm(false)}
+        >
+          <p>{effect(preview)}</p>
+        </Confirm>
       )}
     </div>
   );

@@ -196,10 +196,10 @@ impl App {
     pub async fn actions(&self) -> Result<Vec<ActionView>> {
         let ws = self.workspace().await?;
         let mut out = Vec::new();
+        // The outbox lists oldest first.
         for q in ws.outbox.list().await?.iter().rev() {
             out.push(view(&ws, q).await);
         }
-        out.sort_by_key(|a| std::cmp::Reverse(a.created_at));
         Ok(out)
     }
 }

@@ -217,6 +217,11 @@ impl App {
         })
     }
 
+    /// The console's own session, when a profile is open.
+    async fn own_session(&self) -> Option<String> {
+        self.open.lock().await.as_ref()?.own_session.clone()
+    }
+
     /// The signed-in role's refusals, checked before anything is queued or sent.
     async fn denied(&self) -> Denied {
         Denied::for_role(self.open.lock().await.as_ref().and_then(|o| o.role))

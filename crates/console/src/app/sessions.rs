@@ -96,7 +96,7 @@ impl App {
             ..SessionQuery::default()
         };
         let total = ws.cache.count_sessions(&active, now_ms()).await?;
-        let spared = self.state().await?.own_session;
+        let spared = self.own_session().await;
         let own_active = match &spared {
             Some(id) => self
                 .session(id)
