@@ -32,3 +32,107 @@ async fn a_checkpoint_empties_the_write_ahead_log() {
         .unwrap();
     assert_eq!(page.total, 1_000, "capped count of 5,000 active sessions");
 }
+
+/// Sign-in reads a summary of the user's recent sessions (the latest of each country,
+/// device and status) instead of every row: every demo user, signing in from a known place
+/// and from a far one, gets exactly the flags that all of their rows would give.
+#[tokio::test]
+async fn the_risk_summary_flags_like_every_session_would() {
+    use sessiondesk_protocol::{DeviceInfo, Location};
+    use sessiondesk_server::risk::{self, Prior};
+    use sqlx::Row;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("authority.db").display());
+    let store = sessiondesk_server::app::open_store(&url).await.unwrap();
+    let mut config =
+        sessiondesk_server::config::Config::new(url.clone(), ([127, 0, 0, 1], 0).into());
+    config.data_dir = Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"));
+    let enricher = sessiondesk_server::app::load_enricher(&config).unwrap();
+    sessiondesk_server::seed::demo(&*store, &enricher, 1, T0)
+        .await
+        .unwrap();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let users: Vec<String> = sqlx::query_scalar("SELECT DISTINCT user_id FROM sessions")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(users.len() > 200, "{} users with sessions", users.len());
+    let singapore = Location {
+        city: Some("Singapore".into()),
+        country_code: Some("SG".into()),
+        lat: Some(1.29),
+        lon: Some(103.85),
+        ..Location::default()
+    };
+    let phone = DeviceInfo {
+        browser: Some("Mobile Safari".into()),
+        os: Some("iOS".into()),
+        model: Some("iPhone".into()),
+        ..DeviceInfo::default()
+    };
+    let (mut flagged, mut kinds) = (0, std::collections::BTreeSet::new());
+    for user in &users {
+        let rows = sqlx::query(
+            "SELECT created_at, status, city, region, country_code, lat, lon, timezone, \
+             browser, os, device_model FROM sessions WHERE user_id = ? \
+             ORDER BY created_at DESC LIMIT 50",
+        )
+        .bind(user)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let every: Vec<Prior> = rows
+            .iter()
+            .map(|r| {
+                let location = Location {
+                    city: r.get("city"),
+                    region: r.get("region"),
+                    country_code: r.get("country_code"),
+                    lat: r.get("lat"),
+                    lon: r.get("lon"),
+                    timezone: r.get("timezone"),
+                };
+                let device = DeviceInfo {
+                    browser: r.get("browser"),
+                    os: r.get("os"),
+                    model: r.get("device_model"),
+                    ..DeviceInfo::default()
+                };
+                Prior {
+                    created_at: r.get("created_at"),
+                    active: r.get::<String, _>("status") == "active",
+                    location,
+                    device_key: risk::device_key(&device),
+                }
+            })
+            .collect();
+        let summary = store.risk_history(user, 50).await.unwrap();
+        assert!(summary.len() <= every.len());
+        let latest = every.iter().map(|p| p.created_at).max().unwrap();
+        for (location, device) in [
+            (&singapore, &phone),
+            (&every[0].location, &DeviceInfo::default()),
+        ] {
+            // Within the hour after their latest session, so that travel is judged.
+            let login = risk::Login {
+                at: latest + 30 * 60_000,
+                location,
+                device,
+            };
+            let want = risk::assess(login, &every);
+            assert_eq!(risk::assess(login, &summary), want, "user {user}");
+            flagged += usize::from(!want.is_empty());
+            kinds.extend(want.into_iter().map(|f| f.kind));
+        }
+    }
+    assert!(flagged > 100, "only {flagged} sign-ins flagged");
+    for kind in [
+        "impossible_travel",
+        "new_country",
+        "new_device",
+        "multi_country",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
+    }
+}

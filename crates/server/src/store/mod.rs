@@ -57,7 +57,8 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     async fn put_ticket(&self, ticket: &Ticket) -> Result<()>;
     /// Marks a ticket used and returns it, if it exists, is unused and has not expired.
     async fn take_ticket(&self, hash: &TokenHash, now: i64) -> Result<Option<Ticket>>;
-    /// The user's earlier sessions, newest first, for risk assessment.
+    /// What risk assessment needs of the user's last `limit` sessions: at least the latest
+    /// of each country, device and status, in no particular order.
     async fn risk_history(&self, user_id: &str, limit: i64) -> Result<Vec<crate::risk::Prior>>;
 
     // --- sessions

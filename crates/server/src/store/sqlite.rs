@@ -79,14 +79,18 @@ impl SqliteStore {
                 "the database must be a file (sqlite:PATH), not in memory".into(),
             ));
         }
+        // No liveness ping before each acquire: a file connection does not go stale, and
+        // the ping is one more hand-off to the connection's thread per statement.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(opts.clone())
             .await?;
         let writes = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             // Held by a turn of `writer` only; never waited on for long.
             .idle_timeout(None)
             .max_lifetime(None)
@@ -867,10 +871,18 @@ impl Store for SqliteStore {
     }
 
     async fn risk_history(&self, user_id: &str, limit: i64) -> Result<Vec<crate::risk::Prior>> {
+        // One row per kind of earlier session (country, device, status, whether it has
+        // coordinates), the latest of each: the same answers from `risk::assess` as every
+        // row would give, without carrying up to `limit` rows across on each sign-in.
+        // (SQLite takes the bare columns from the row that holds the MAX.)
         let rows = sqlx::query(
-            "SELECT created_at, status, city, region, country_code, lat, lon, timezone, browser, \
-             browser_version, os, os_version, device_model, device_type, device_name \
-             FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT ?",
+            "SELECT MAX(created_at) AS created_at, status, city, region, country_code, lat, lon, \
+             timezone, browser, os, device_model FROM ( \
+               SELECT created_at, status, city, region, country_code, lat, lon, timezone, \
+                      browser, os, device_model \
+               FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT ?) \
+             GROUP BY country_code, lower(browser), lower(os), lower(device_model), status, \
+                      (lat IS NULL OR lon IS NULL)",
         )
         .bind(user_id)
         .bind(limit)
