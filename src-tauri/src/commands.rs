@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use sessiondesk_console::app::{
-    ActionForm, App, AuditFilter, AuditRows, CsvExport, EndAllPreview, FilterOptions, LoginFilter,
-    LoginRows, NewKeyView, UserFilter, UserRows,
+    ActionForm, App, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport, EndAllPreview,
+    FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices, UserFilter,
+    UserRows,
 };
 use sessiondesk_console::query::{Rows, TimeOfDay, UserGroup};
 use sessiondesk_console::view::{ActionView, ConsoleState, SignInForm};
@@ -140,4 +141,23 @@ pub async fn create_api_key(app: Console<'_>, name: String) -> Answer<NewKeyView
 #[tauri::command]
 pub async fn revoke_api_key(app: Console<'_>, id: String) -> Answer<ApiKeyInfo> {
     app.revoke_api_key(id).await
+}
+
+#[tauri::command]
+pub async fn user_devices(app: Console<'_>, user_id: String) -> Answer<UserDevices> {
+    app.user_devices(&user_id).await
+}
+
+#[tauri::command]
+pub async fn contain(app: Console<'_>, form: ContainForm) -> Answer<ContainReceipt> {
+    app.contain(form).await
+}
+
+#[tauri::command]
+pub async fn export_receipt(
+    app: Console<'_>,
+    receipt: ContainReceipt,
+    format: ReceiptFormat,
+) -> Answer<CsvExport> {
+    app.export_receipt(receipt, format).await
 }

@@ -83,6 +83,9 @@ fn main() {
             commands::list_api_keys,
             commands::create_api_key,
             commands::revoke_api_key,
+            commands::user_devices,
+            commands::contain,
+            commands::export_receipt,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the window could not start");

@@ -12,6 +12,7 @@ import { Policies } from "./screens/Policies";
 import { ApiKeys } from "./screens/ApiKeys";
 import { Actions } from "./screens/Actions";
 import { OfflineBanner } from "./components/OfflineBanner";
+import { LostDevice } from "./components/LostDevice";
 
 export const SCREENS = [
   { id: "sessions", title: "Sessions" },
@@ -29,6 +30,8 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [screen, setScreen] = useState<ScreenId>("sessions");
   const [forUser, setForUser] = useState<AdminUser | null>(null);
+  /** When "Lost or stolen device" was opened, while it is open. */
+  const [lostSince, setLostSince] = useState<number | null>(null);
   const clearUser = useCallback(() => setForUser(null), []);
   const refresh = useCallback(() => {
     api.state().then(setState, (e) => setError(messageOf(e)));
@@ -39,10 +42,15 @@ export function App() {
     const timer = setInterval(refresh, 2000);
     return () => clearInterval(timer);
   }, [refresh]);
-  // Ctrl/Cmd+1…7 switch screens, as the menu shows.
+  // Ctrl/Cmd+1…7 switch screens, as the menu shows; Ctrl/Cmd+L opens the lost-device flow.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      if (e.key.toLowerCase() === "l") {
+        e.preventDefault();
+        setLostSince((t) => t ?? Date.now());
+        return;
+      }
       const n = Number(e.key);
       if (n >= 1 && n <= SCREENS.length) {
         e.preventDefault();
@@ -66,11 +74,17 @@ export function App() {
         <span className="muted">
           {profile.org} · {profile.username} ({state.role ?? "no role"}) · {profile.server_url}
         </span>
+        <button className="danger" onClick={() => setLostSince(Date.now())} title="Sign a lost or stolen device out now (Ctrl+L)">
+          Lost or stolen device…
+        </button>
         <span className={`sync sync-${state.sync.state}`} aria-label="Sync state">{state.sync.state.replace(/_/g, " ")}</span>
         <button onClick={() => leave("switch")} title="Keep this sign-in and open another server profile">Switch profile</button>
         <button onClick={() => leave("sign_out")} title="End this console's session and forget its token and offline copy">Sign out</button>
       </header>
       <OfflineBanner sync={state.sync} />
+      {lostSince !== null && state.profile && (
+        <LostDevice state={state} openedAt={lostSince} onClose={() => setLostSince(null)} onChanged={refresh} />
+      )}
       <div className="body">
         <nav className="nav" aria-label="Screens">
           {SCREENS.map((s, i) => (

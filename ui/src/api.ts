@@ -24,6 +24,10 @@ import type { Policy } from "./bindings/Policy";
 import type { PolicyPreview } from "./bindings/PolicyPreview";
 import type { ApiKeyInfo } from "./bindings/ApiKeyInfo";
 import type { NewKeyView } from "./bindings/NewKeyView";
+import type { UserDevices } from "./bindings/UserDevices";
+import type { ContainForm } from "./bindings/ContainForm";
+import type { ContainReceipt } from "./bindings/ContainReceipt";
+import type { ReceiptFormat } from "./bindings/ReceiptFormat";
 
 /** What every failed command answers with (`{code, message}`). */
 export type UiError = { code: string; message: string };
@@ -72,6 +76,10 @@ export const api = {
   apiKeys: () => call<ApiKeyInfo[]>("list_api_keys"),
   createApiKey: (name: string) => call<NewKeyView>("create_api_key", { name }),
   revokeApiKey: (id: string) => call<ApiKeyInfo>("revoke_api_key", { id }),
+  userDevices: (userId: string) => call<UserDevices>("user_devices", { userId }),
+  contain: (form: ContainForm) => call<ContainReceipt>("contain", { form }),
+  exportReceipt: (receipt: ContainReceipt, format: ReceiptFormat) =>
+    call<CsvExport>("export_receipt", { receipt, format }),
 };
 
 /** The message of anything a command threw. */

@@ -338,6 +338,7 @@ async fn every_action_runs_once_and_is_listed() {
     let out = app
         .act(ActionForm::EndUserSessions {
             user_id: victim.id.clone(),
+            session_ids: None,
             reason: why(),
             ticket: Some("HD-7".into()),
         })
@@ -522,4 +523,179 @@ async fn an_auditor_reads_but_changes_nothing() {
     );
     let refused = app.create_api_key("x".into()).await.unwrap_err();
     assert_eq!(refused.code(), "forbidden");
+}
+
+/// The lost-device flow: a member signed in twice from a phone and once from a laptop.
+/// Ending the phone's sessions leaves the laptop signed in; locking ends the rest. Each
+/// receipt lists the server's revocation time and a read-back of every session, and the
+/// tokens are refused by introspection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_phone_is_contained_and_proven() {
+    use sessiondesk_client::protocol::{DeviceClaim, LoginRequest, Secret};
+    use sessiondesk_console::app::{ContainForm, ReceiptFormat};
+
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
+    let users = app
+        .users(UserFilter {
+            limit: 500,
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    // The demo policy allows 4 sessions: room for three more.
+    let member = users
+        .items
+        .iter()
+        .find(|u| {
+            u.role == Role::Member
+                && !u.locked
+                && !u.password_reset_required
+                && u.active_sessions <= 1
+        })
+        .expect("a member with room for three sessions")
+        .clone();
+    let anonymous = sessiondesk_client::Client::new(&running.url(), Default::default()).unwrap();
+    let mut tokens = Vec::new();
+    for (model, os) in [
+        ("iPhone 15", "iOS"),
+        ("iPhone 15", "iOS"),
+        ("ThinkPad X1", "Windows"),
+    ] {
+        let signed = anonymous
+            .login(&LoginRequest {
+                org: DEMO_ORG.into(),
+                username: member.username.clone(),
+                password: Secret::new(DEMO_PASSWORD),
+                remember_me: false,
+                device: Some(DeviceClaim {
+                    app_name: Some("Mail".into()),
+                    device_model: Some(model.into()),
+                    os: Some(os.into()),
+                    ..DeviceClaim::default()
+                }),
+            })
+            .await
+            .unwrap();
+        tokens.push(signed.token);
+    }
+    let key = app.create_api_key("Gateway".into()).await.unwrap();
+    let gateway = sessiondesk_client::Client::new(&running.url(), Default::default())
+        .unwrap()
+        .with_token(Secret::new(key.secret.clone()));
+    let active = |t: &Secret| {
+        let (gateway, t) = (gateway.clone(), t.clone());
+        async move { gateway.introspect(&t).await.unwrap().active }
+    };
+
+    // The live feed brings the new sessions; the phone is one device with two sessions.
+    let mut devices = None;
+    for _ in 0..100 {
+        let d = app.user_devices(&member.id).await.unwrap();
+        if d.devices
+            .iter()
+            .any(|g| g.label == "iPhone 15" && g.sessions.len() == 2)
+        {
+            devices = Some(d);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let devices = devices.expect("the phone's two sessions reached the cache");
+    assert_eq!(devices.user.id, member.id);
+    assert!(devices.devices.iter().any(|g| g.label == "ThinkPad X1"));
+    assert!(
+        devices.recent_logins.len() >= 3
+            && devices
+                .recent_logins
+                .iter()
+                .all(|l| l.user_id.as_deref() == Some(member.id.as_str())),
+        "the member's sign-ins, for review"
+    );
+    let phone = devices
+        .devices
+        .iter()
+        .find(|g| g.label == "iPhone 15")
+        .unwrap();
+    assert_eq!(phone.os.as_deref(), Some("iOS"));
+    assert_eq!(phone.app.as_deref(), Some("Mail"));
+
+    // End the phone's sessions only.
+    let receipt = app
+        .contain(ContainForm {
+            user_id: member.id.clone(),
+            session_ids: Some(phone.sessions.iter().map(|s| s.id.clone()).collect()),
+            lock: false,
+            require_password_reset: false,
+            reason: Some("Phone lost on the train".into()),
+            ticket: Some("HD-42".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(receipt.state, ActionState::Sent, "{:?}", receipt.error);
+    assert_eq!(receipt.sessions.len(), 2);
+    assert!(receipt
+        .sessions
+        .iter()
+        .all(|s| s.rejected && s.checked_at.is_some()));
+    assert!(receipt
+        .sessions
+        .iter()
+        .all(|s| s.device.starts_with("iPhone 15")));
+    assert!(receipt.total_ms.is_some() && receipt.audit_event.is_some());
+    assert!(!active(&tokens[0]).await && !active(&tokens[1]).await);
+    assert!(active(&tokens[2]).await, "the laptop stays signed in");
+
+    // Then contain the account: lock with a password reset ends everything else.
+    let locked = app
+        .contain(ContainForm {
+            user_id: member.id.clone(),
+            session_ids: None,
+            lock: true,
+            require_password_reset: true,
+            reason: Some("Credentials may be known".into()),
+            ticket: Some("HD-42".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(locked.state, ActionState::Sent, "{:?}", locked.error);
+    assert!(locked.locked && locked.password_reset_required);
+    assert!(!locked.sessions.is_empty() && locked.sessions.iter().all(|s| s.rejected));
+    assert!(!active(&tokens[2]).await);
+    let server = common::owner(&running.url()).await;
+    let now = server.user(&member.id).await.unwrap();
+    assert!(now.locked && now.password_reset_required && now.active_sessions == 0);
+
+    // Both exports hold every session.
+    let json = app
+        .export_receipt(receipt.clone(), ReceiptFormat::Json)
+        .await
+        .unwrap();
+    let back: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json.path).unwrap()).unwrap();
+    assert_eq!(back["sessions"].as_array().unwrap().len(), 2);
+    assert_eq!(back["ticket"], "HD-42");
+    let csv = app
+        .export_receipt(receipt, ReceiptFormat::Csv)
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&csv.path).unwrap();
+    assert!(text.starts_with("receipt,audit_event,user,action,"));
+    assert_eq!(text.lines().count(), 3);
+    assert_eq!(text.matches(",yes,").count(), 2);
+
+    // Nothing to end is refused before anything is queued.
+    let empty = app
+        .contain(ContainForm {
+            user_id: member.id.clone(),
+            session_ids: Some(Vec::new()),
+            lock: false,
+            require_password_reset: false,
+            reason: Some("x".into()),
+            ticket: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(empty.code(), "invalid", "{empty}");
 }

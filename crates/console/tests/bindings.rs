@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sessiondesk_console::app::{
-    ActionForm, AuditFilter, AuditRows, CsvExport, EndAllPreview, FilterOptions, LoginFilter,
-    LoginRows, NewKeyView, UserFilter, UserRows,
+    ActionForm, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport, EndAllPreview,
+    FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices, UserFilter,
+    UserRows,
 };
 use sessiondesk_console::query::{Rows, TimeOfDay, UserGroup};
 use sessiondesk_console::view::{ActionView, ConsoleState, SignInForm};
@@ -57,6 +58,10 @@ fn export(dir: &Path) {
     PolicyPreview::export_all(&cfg).unwrap();
     ApiKeyInfo::export_all(&cfg).unwrap();
     NewKeyView::export_all(&cfg).unwrap();
+    UserDevices::export_all(&cfg).unwrap();
+    ContainForm::export_all(&cfg).unwrap();
+    ContainReceipt::export_all(&cfg).unwrap();
+    ReceiptFormat::export_all(&cfg).unwrap();
 }
 
 #[test]

@@ -3,4 +3,4 @@
 /**
  * An action as the confirmation dialog sends it.
  */
-export type ActionForm = { "kind": "end_session", session_id: string, reason: string | null, ticket: string | null, } | { "kind": "end_user_sessions", user_id: string, reason: string | null, ticket: string | null, } | { "kind": "lock", user_id: string, reason: string | null, ticket: string | null, require_password_reset: boolean, } | { "kind": "unlock", user_id: string, reason: string | null, } | { "kind": "end_all", reason: string | null, ticket: string | null, };
+export type ActionForm = { "kind": "end_session", session_id: string, reason: string | null, ticket: string | null, } | { "kind": "end_user_sessions", user_id: string, session_ids: Array<string> | null, reason: string | null, ticket: string | null, } | { "kind": "lock", user_id: string, reason: string | null, ticket: string | null, require_password_reset: boolean, } | { "kind": "unlock", user_id: string, reason: string | null, } | { "kind": "end_all", reason: string | null, ticket: string | null, };

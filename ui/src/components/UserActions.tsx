@@ -66,7 +66,7 @@ export function LogOutEverywhereDialog({ user, reasonRequired, onDone, onClose }
       mobile={list.sessions?.some((s) => s.kind === "mobile")}
       onClose={onClose}
       onConfirm={async (reason, ticket) =>
-        onDone(await api.act({ kind: "end_user_sessions", user_id: user.id, reason: reason || null, ticket: ticket || null }))
+        onDone(await api.act({ kind: "end_user_sessions", user_id: user.id, session_ids: null, reason: reason || null, ticket: ticket || null }))
       }
     >
       <SessionList {...list} />

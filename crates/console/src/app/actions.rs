@@ -22,9 +22,11 @@ pub enum ActionForm {
         reason: Option<String>,
         ticket: Option<String>,
     },
-    /// Log a user out from all devices.
+    /// Log a user out from all devices, or only from the listed sessions (one device's).
     EndUserSessions {
         user_id: String,
+        #[serde(default)]
+        session_ids: Option<Vec<String>>,
         reason: Option<String>,
         ticket: Option<String>,
     },
@@ -77,6 +79,7 @@ impl ActionForm {
             },
             ActionForm::EndUserSessions {
                 user_id,
+                session_ids,
                 reason,
                 ticket,
             } => Action::RevokeUserSessions {
@@ -84,7 +87,7 @@ impl ActionForm {
                 request: RevokeSessionsRequest {
                     reason: text(reason),
                     ticket: text(ticket),
-                    session_ids: None,
+                    session_ids,
                 },
             },
             ActionForm::Lock {
@@ -144,9 +147,13 @@ async fn describe(ws: &Workspace, action: &Action) -> String {
                 None => format!("End session {session_id}"),
             }
         }
-        Action::RevokeUserSessions { user_id, .. } => {
-            format!("Log {} out from all devices", who(ws, user_id).await)
-        }
+        Action::RevokeUserSessions { user_id, request } => match &request.session_ids {
+            Some(ids) if ids.len() == 1 => {
+                format!("End 1 session of {}", who(ws, user_id).await)
+            }
+            Some(ids) => format!("End {} sessions of {}", ids.len(), who(ws, user_id).await),
+            None => format!("Log {} out from all devices", who(ws, user_id).await),
+        },
         Action::Lock { user_id, request } => {
             let reset = if request.require_password_reset {
                 ", password reset required"
@@ -165,6 +172,12 @@ impl App {
     /// then sent at once when the server can be reached (otherwise it waits in the outbox
     /// and goes out when the sync is live again).
     pub async fn act(&self, form: ActionForm) -> Result<ActionView> {
+        let (ws, queued) = self.take_action(form).await?;
+        Ok(view(&ws, &queued).await)
+    }
+
+    /// [`App::act`], answering with the outbox entry itself (and its receipt).
+    pub(super) async fn take_action(&self, form: ActionForm) -> Result<(Workspace, Queued)> {
         let denied = self.denied().await;
         allowed(match &form {
             ActionForm::EndSession { .. } | ActionForm::EndUserSessions { .. } => {
@@ -189,7 +202,7 @@ impl App {
             // The lists show the result without waiting for the live feed.
             let _ = ws.syncer().catch_up().await;
         }
-        Ok(view(&ws, &now).await)
+        Ok((ws, now))
     }
 
     /// Every action in the outbox, newest first, with its state.

@@ -1,17 +1,15 @@
 //! The Audit screen: the cached trail newest first, the server's check of its hash chain,
 //! and a CSV export for whoever asks for proof.
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 use sessiondesk_protocol::{AuditEvent, AuditVerification};
 use sqlx::{QueryBuilder, Sqlite};
 use ts_rs::TS;
 
 use super::directory::{like, page_of};
-use super::{now_ms, App};
-use crate::error::{Error, Result};
+use super::export::{line, safe, stamp, CsvExport};
+use super::App;
+use crate::error::Result;
 
 /// The Audit screen's filters.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -33,13 +31,6 @@ pub struct AuditRows {
     pub names: std::collections::BTreeMap<String, String>,
 }
 
-/// Where an export was written.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct CsvExport {
-    pub path: String,
-    pub rows: u64,
-}
-
 fn push_filter(q: &mut QueryBuilder<'static, Sqlite>, f: &AuditFilter) {
     q.push(" FROM audit_events a WHERE 1 = 1");
     if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
@@ -49,21 +40,6 @@ fn push_filter(q: &mut QueryBuilder<'static, Sqlite>, f: &AuditFilter) {
         q.push(" AND a.body LIKE ")
             .push_bind(p)
             .push(" ESCAPE '\\'");
-    }
-}
-
-/// One CSV field: quoted when it holds a separator, a quote or a line break; and a
-/// leading `=`, `+`, `-` or `@` is defused so a spreadsheet does not run it as a formula.
-fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
@@ -83,20 +59,9 @@ pub fn to_csv(events: &[AuditEvent]) -> String {
             e.prev_hash.clone(),
             e.hash.clone(),
         ];
-        let row: Vec<String> = row.iter().map(|f| field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
+        out.push_str(&line(row.iter().map(String::as_str)));
     }
     out
-}
-
-/// The user's Downloads folder (their home when there is none).
-fn downloads() -> Result<PathBuf> {
-    let dirs = directories::UserDirs::new()
-        .ok_or_else(|| Error::Io("no home folder to save the export in".into()))?;
-    Ok(dirs
-        .download_dir()
-        .map_or_else(|| dirs.home_dir().to_path_buf(), |d| d.to_path_buf()))
 }
 
 impl App {
@@ -157,51 +122,15 @@ impl App {
             .map(|b| serde_json::from_str(b))
             .collect::<std::result::Result<Vec<AuditEvent>, _>>()?;
         let csv = to_csv(&events);
-        let dir = match &self.exports {
-            Some(d) => d.clone(),
-            None => downloads()?,
-        };
-        let stamp = sessiondesk_protocol::Timestamp::from_millis(now_ms())
-            .to_string()
-            .replace([':', '.'], "-");
-        let safe_org: String = ws
-            .profile
-            .org
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let path = dir.join(format!("sessiondesk-audit-{safe_org}-{stamp}.csv"));
-        tokio::task::spawn_blocking({
-            let path = path.clone();
-            move || -> std::io::Result<()> {
-                std::fs::create_dir_all(path.parent().unwrap_or(&path))?;
-                let tmp = path.with_extension("csv.part");
-                let mut file = std::fs::File::create(&tmp)?;
-                file.write_all(csv.as_bytes())?;
-                file.sync_all()?;
-                std::fs::rename(&tmp, &path)
-            }
-        })
-        .await
-        .map_err(|e| Error::Io(format!("the export did not finish: {e}")))?
-        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+        let name = format!(
+            "sessiondesk-audit-{}-{}.csv",
+            safe(&ws.profile.org),
+            stamp()
+        );
+        let path = self.write_export(name, csv).await?;
         Ok(CsvExport {
             path: path.display().to_string(),
             rows: events.len() as u64,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
     }
 }

@@ -5,7 +5,9 @@
 mod actions;
 mod audit;
 mod directory;
+mod export;
 mod keys;
+mod lost_device;
 mod policy;
 mod sessions;
 
@@ -21,9 +23,13 @@ use crate::sync::SyncState;
 use crate::view::{ConsoleState, Denied, ProfileView, SignInForm, SyncView};
 
 pub use actions::ActionForm;
-pub use audit::{AuditFilter, AuditRows, CsvExport};
+pub use audit::{AuditFilter, AuditRows};
 pub use directory::{LoginFilter, LoginRows, UserFilter, UserRows};
+pub use export::CsvExport;
 pub use keys::NewKeyView;
+pub use lost_device::{
+    ContainForm, ContainReceipt, DeviceGroup, ReceiptFormat, RevocationCheck, UserDevices,
+};
 pub use sessions::{EndAllPreview, FilterOptions};
 
 /// The open profile: its workspace, who signed in, and its sync task.
