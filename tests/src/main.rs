@@ -13,7 +13,8 @@ use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
 use sessiondesk_client::protocol::{
-    AdminUser, AuditQuery, LoginRequest, LoginResponse, NewApiKey, Role, Secret, UserQuery,
+    AdminUser, AuditQuery, DeviceClaim, LoginRequest, LoginResponse, NewApiKey, Role, Secret,
+    UserQuery,
 };
 use sessiondesk_client::{Client, Options};
 use sessiondesk_server::embedded::Embedded;
@@ -93,6 +94,29 @@ async fn run() -> Result<()> {
     for m in &members[..3] {
         signed_in.push(anon.login(&login(&m.username)).await?);
     }
+    // A fourth member signs in twice on a phone and once on a laptop: the phone is lost.
+    // (The demo policy allows four sessions: one with at most one already.)
+    let owner_of_phone = members[3..]
+        .iter()
+        .find(|m| m.active_sessions <= 1)
+        .context("no member with room for three more sessions")?
+        .clone();
+    let mut phone = Vec::new();
+    for (model, os) in [PHONE, PHONE, LAPTOP] {
+        phone.push(
+            anon.login(&LoginRequest {
+                device: Some(DeviceClaim {
+                    app_name: Some("Mail".into()),
+                    device_model: Some(model.into()),
+                    os: Some(os.into()),
+                    ..DeviceClaim::default()
+                }),
+                ..login(&owner_of_phone.username)
+            })
+            .await?
+            .token,
+        );
+    }
     let key = owner
         .create_api_key(&NewApiKey { name: "e2e".into() }, None)
         .await?
@@ -129,6 +153,18 @@ async fn run() -> Result<()> {
         println!("e2e: the user is locked and their token inactive");
 
         every_screen(&w).await?;
+
+        let timing = lost_device(&w, &owner_of_phone).await?;
+        for (i, token) in phone.iter().enumerate() {
+            let active = resource.introspect(token).await?.active;
+            // The phone's two sessions end; the laptop stays signed in.
+            ensure!(
+                active == (i == 2),
+                "token {i} of the lost phone's owner: active {active}"
+            );
+        }
+        std::fs::write(shots.join("lost-device.json"), timing.to_string())?;
+        println!("e2e: the lost phone's tokens are inactive, the laptop's is not: {timing}");
 
         authority.shutdown().await;
         end_offline(&w, &queued).await?;
@@ -349,6 +385,73 @@ async fn every_screen(w: &Window) -> Result<()> {
     w.shot("12-group-by-user").await?;
     w.press(".filterbar label.check input").await?;
     Ok(())
+}
+
+const PHONE: (&str, &str) = ("iPhone 15", "iOS");
+const LAPTOP: (&str, &str) = ("ThinkPad X1", "Windows");
+const LOST_REASON: &str = "Phone stolen, reported by phone (end-to-end test)";
+
+/// The lost-device flow from the title bar: find `user` as you type, pick the phone, give a
+/// reason and a ticket, confirm, and read the receipt; then export it as CSV. Answers the
+/// times the window measured: from the first click, and from the confirm, to all rejected.
+async fn lost_device(w: &Window, user: &AdminUser) -> Result<serde_json::Value> {
+    w.press_text(".titlebar button", "Lost or stolen device…")
+        .await?;
+    w.fill("input[aria-label='Find the person']", &user.username)
+        .await?;
+    w.wait_text("#lost-matches", |t| t.contains(&user.name))
+        .await?;
+    w.press("#lost-matches li[aria-selected=true]").await?;
+    w.wait_text(".flow-main fieldset", |t| t.contains(PHONE.0))
+        .await?;
+    w.press(&format!(
+        ".flow-main label.device[data-device='{}'] input",
+        PHONE.0
+    ))
+    .await?;
+    w.fill(".flow-main .pair label:first-child input", LOST_REASON)
+        .await?;
+    w.fill(".flow-main .pair label:last-child input", "HD-5150")
+        .await?;
+    w.shot("16-lost-device").await?;
+    w.press(".flow-main button[type=submit]").await?;
+    w.wait_text(".receipt [role=status]", |t| {
+        t.contains("rejected by the server") || t.contains("refused") || t.contains("only")
+    })
+    .await?;
+    w.shot("17-lost-device-receipt").await?;
+    let timing = w
+        .value(
+            r#"const r = document.querySelector('.receipt');
+               const said = r.querySelector('[role=status]').textContent;
+               const ms = (said.match(/(\d+) ms after/) || [])[1];
+               return {
+                 all_rejected: r.dataset.allRejected === 'true',
+                 sessions: r.querySelectorAll('tbody tr').length,
+                 first_click_to_all_rejected_ms: Number(r.dataset.elapsedMs),
+                 confirm_to_all_rejected_ms: ms ? Number(ms) : null,
+               }"#,
+        )
+        .await?;
+    ensure!(
+        timing["all_rejected"] == true && timing["sessions"] == 2,
+        "the receipt shows both phone sessions rejected: {timing}"
+    );
+    w.press_text(".receipt button", "Export CSV").await?;
+    let saved = w.wait_text(".receipt", |t| t.contains("Saved to")).await?;
+    let path = saved
+        .split("Saved to ")
+        .nth(1)
+        .and_then(|rest| rest.split(".csv").next())
+        .map(|p| format!("{p}.csv"))
+        .context("the receipt says where it was saved")?;
+    let csv = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    ensure!(
+        csv.lines().count() == 3 && csv.contains("HD-5150"),
+        "the CSV receipt: {csv}"
+    );
+    w.press_text(".receipt button", "Done").await?;
+    Ok(timing)
 }
 
 /// With the authority stopped: the banner, then `p`'s session ended from the cache, which

@@ -49,7 +49,11 @@ enum Task {
     /// Only the API fuzz step of `test` (schemathesis against a live authority).
     Fuzz,
     /// Only the end-to-end step of `test` (the real window over WebDriver).
-    E2e,
+    E2e {
+        /// Write the lost-device flow's timing into bench/RESULTS.md.
+        #[arg(long)]
+        record: bool,
+    },
 }
 
 fn main() {
@@ -60,7 +64,7 @@ fn main() {
         Task::Test => test::test(),
         Task::Bench(args) => bench::bench(&args),
         Task::Fuzz => deps::ensure(deps::Purpose::Test).and_then(|()| fuzz::fuzz()),
-        Task::E2e => deps::ensure(deps::Purpose::Test).and_then(|()| e2e::e2e()),
+        Task::E2e { record } => deps::ensure(deps::Purpose::Test).and_then(|()| e2e::e2e(record)),
     };
     if let Err(err) = result {
         eprintln!("xtask: error: {err:#}");

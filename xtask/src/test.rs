@@ -55,7 +55,7 @@ pub fn test() -> Result<()> {
     )?;
 
     // The real window against a real authority, over WebDriver.
-    crate::e2e::e2e()?;
+    crate::e2e::e2e(false)?;
 
     println!("==> all checks passed");
     Ok(())

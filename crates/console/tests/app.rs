@@ -643,7 +643,8 @@ async fn a_lost_phone_is_contained_and_proven() {
         .sessions
         .iter()
         .all(|s| s.device.starts_with("iPhone 15")));
-    assert!(receipt.total_ms.is_some() && receipt.audit_event.is_some());
+    assert!(receipt.total_ms.is_some());
+    assert_eq!(receipt.audit_action.as_deref(), Some("session.ended"));
     assert!(!active(&tokens[0]).await && !active(&tokens[1]).await);
     assert!(active(&tokens[2]).await, "the laptop stays signed in");
 
@@ -681,7 +682,7 @@ async fn a_lost_phone_is_contained_and_proven() {
         .await
         .unwrap();
     let text = std::fs::read_to_string(&csv.path).unwrap();
-    assert!(text.starts_with("receipt,audit_event,user,action,"));
+    assert!(text.starts_with("receipt,audit_action,user,action,"));
     assert_eq!(text.lines().count(), 3);
     assert_eq!(text.matches(",yes,").count(), 2);
 

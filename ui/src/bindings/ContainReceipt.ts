@@ -12,9 +12,9 @@ export type ContainReceipt = {
  */
 id: string, 
 /**
- * The audit event that records it on the server.
+ * The action as the server's audit trail records it (`session.ended`, `user.locked`).
  */
-audit_event: string | null, user_id: string, username: string, 
+audit_action: string | null, user_id: string, username: string, 
 /**
  * What was done, in words.
  */

@@ -44,7 +44,7 @@ const devices: UserDevices = {
 
 const receipt: ContainReceipt = {
   id: "act_1",
-  audit_event: "evt_1",
+  audit_action: "session.ended",
   user_id: "usr_ada",
   username: "ada",
   description: "End the device's sessions",

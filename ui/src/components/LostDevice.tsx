@@ -163,7 +163,7 @@ function Contain({ found, state, onBack, onDone }: { found: UserDevices; state: 
           <legend>What to end</legend>
           {devices.length === 0 && <p className="muted">No active sessions: nothing is signed in on any device.</p>}
           {devices.map((d, i) => (
-            <label key={d.key} className={`device ${choice === d.key ? "chosen" : ""}`}>
+            <label key={d.key} data-device={d.label} className={`device ${choice === d.key ? "chosen" : ""}`}>
               <input ref={i === 0 ? first : undefined} type="radio" name="device" checked={choice === d.key} onChange={() => setChoice(d.key)} />
               <span>
                 <strong>{d.label}</strong>
@@ -239,7 +239,7 @@ function Review({ found }: { found: UserDevices }) {
       <ul className="compact">
         {found.recent_sessions.slice(0, 6).map((s) => (
           <li key={s.id}>
-            {ago(s.last_seen_at, now)}: {deviceLabel(s)} in {placeLabel(s)}, {s.activity.requests} requests
+            {ago(s.last_seen_at, now)}: {s.device.model ?? deviceLabel(s)} in {placeLabel(s)}, {s.activity.requests} requests
             {s.activity.last_path ? `, last ${s.activity.last_path}` : ""}
             {s.status !== "active" ? ` (${s.status})` : ""}
           </li>
@@ -284,7 +284,7 @@ function Receipt({ receipt: r, elapsed, onClose }: { receipt: ContainReceipt; el
         {r.username} · {r.description}
         {r.locked ? " · account locked" : ""}
         {r.password_reset_required ? " · new password required" : ""} · receipt {r.id}
-        {r.audit_event ? ` · audit ${r.audit_event}` : ""}
+        {r.audit_action ? ` · in the audit trail as ${r.audit_action}` : ""}
       </p>
       {r.sessions.length > 0 && (
         <table className="plain">

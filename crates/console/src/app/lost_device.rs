@@ -91,8 +91,8 @@ pub struct RevocationCheck {
 pub struct ContainReceipt {
     /// The outbox entry (and Idempotency-Key) of the action.
     pub id: String,
-    /// The audit event that records it on the server.
-    pub audit_event: Option<String>,
+    /// The action as the server's audit trail records it (`session.ended`, `user.locked`).
+    pub audit_action: Option<String>,
     pub user_id: String,
     pub username: String,
     /// What was done, in words.
@@ -189,7 +189,7 @@ pub fn group_by_device(sessions: &[Session]) -> Vec<DeviceGroup> {
 pub fn receipt_csv(r: &ContainReceipt) -> String {
     let mut out = line([
         "receipt",
-        "audit_event",
+        "audit_action",
         "user",
         "action",
         "reason",
@@ -209,7 +209,7 @@ pub fn receipt_csv(r: &ContainReceipt) -> String {
         let checked = s.checked_at.map(|t| t.to_string()).unwrap_or_default();
         out.push_str(&line([
             r.id.as_str(),
-            r.audit_event.as_deref().unwrap_or(""),
+            r.audit_action.as_deref().unwrap_or(""),
             r.username.as_str(),
             r.description.as_str(),
             r.reason.as_deref().unwrap_or(""),
@@ -357,7 +357,7 @@ impl App {
         };
         Ok(ContainReceipt {
             id: queued.id.clone(),
-            audit_event: receipt.as_ref().map(|r| r.action.clone()),
+            audit_action: receipt.as_ref().map(|r| r.action.clone()),
             user_id: form.user_id,
             username: devices.user.username,
             description: description.to_string(),
