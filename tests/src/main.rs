@@ -166,6 +166,9 @@ async fn run() -> Result<()> {
         std::fs::write(shots.join("lost-device.json"), timing.to_string())?;
         println!("e2e: the lost phone's tokens are inactive, the laptop's is not: {timing}");
 
+        screen_share(&w).await?;
+        println!("e2e: screen-share mode hides IP addresses and session ids");
+
         authority.shutdown().await;
         end_offline(&w, &queued).await?;
         let back = Embedded {
@@ -452,6 +455,33 @@ async fn lost_device(w: &Window, user: &AdminUser) -> Result<serde_json::Value> 
     );
     w.press_text(".receipt button", "Done").await?;
     Ok(timing)
+}
+
+/// Whether `text` shows an IPv4 address.
+fn shows_ipv4(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|w| {
+            let parts: Vec<&str> = w.split('.').collect();
+            parts.len() == 4 && parts.iter().all(|p| (1..=3).contains(&p.len()))
+        })
+}
+
+/// Screen-share mode from the title bar: the details pane shows no IP address and no
+/// session id while it is on, and shows them again when it is off.
+async fn screen_share(w: &Window) -> Result<()> {
+    w.press("#row-0").await?;
+    w.wait_text(".details", |t| shows_ipv4(t) && t.contains("ses_"))
+        .await?;
+    w.press_text(".titlebar button", "Screen share off").await?;
+    w.wait_text(".details", |t| t.contains("ses_•••") && !shows_ipv4(t))
+        .await?;
+    w.wait_text(".notice.share", |t| t.contains("hidden"))
+        .await?;
+    w.shot("18-screen-share").await?;
+    w.press_text(".titlebar button", "Screen share on").await?;
+    w.wait_text(".details", |t| shows_ipv4(t) && !t.contains("•••"))
+        .await?;
+    Ok(())
 }
 
 /// With the authority stopped: the banner, then `p`'s session ended from the cache, which

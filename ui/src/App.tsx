@@ -13,6 +13,7 @@ import { ApiKeys } from "./screens/ApiKeys";
 import { Actions } from "./screens/Actions";
 import { OfflineBanner } from "./components/OfflineBanner";
 import { LostDevice } from "./components/LostDevice";
+import { savedScreenShare, saveScreenShare, startMasking } from "./screenShare";
 
 export const SCREENS = [
   { id: "sessions", title: "Sessions" },
@@ -32,6 +33,11 @@ export function App() {
   const [forUser, setForUser] = useState<AdminUser | null>(null);
   /** When "Lost or stolen device" was opened, while it is open. */
   const [lostSince, setLostSince] = useState<number | null>(null);
+  const [share, setShare] = useState(savedScreenShare);
+  useEffect(() => {
+    saveScreenShare(share);
+    return share ? startMasking(document.body) : undefined;
+  }, [share]);
   const clearUser = useCallback(() => setForUser(null), []);
   const refresh = useCallback(() => {
     api.state().then(setState, (e) => setError(messageOf(e)));
@@ -77,10 +83,23 @@ export function App() {
         <button className="danger" onClick={() => setLostSince(Date.now())} title="Sign a lost or stolen device out now (Ctrl+L)">
           Lost or stolen device…
         </button>
+        <button
+          aria-pressed={share}
+          className={share ? "on" : ""}
+          onClick={() => setShare((v) => !v)}
+          title="Hide IP addresses, emails and session ids while you share your screen"
+        >
+          Screen share {share ? "on" : "off"}
+        </button>
         <span className={`sync sync-${state.sync.state}`} aria-label="Sync state">{state.sync.state.replace(/_/g, " ")}</span>
         <button onClick={() => leave("switch")} title="Keep this sign-in and open another server profile">Switch profile</button>
         <button onClick={() => leave("sign_out")} title="End this console's session and forget its token and offline copy">Sign out</button>
       </header>
+      {share && (
+        <p className="notice share" role="status">
+          Screen-share mode: IP addresses, emails and session ids are hidden everywhere in this window.
+        </p>
+      )}
       <OfflineBanner sync={state.sync} />
       {lostSince !== null && state.profile && (
         <LostDevice state={state} openedAt={lostSince} onClose={() => setLostSince(null)} onChanged={refresh} />
