@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use sessiondesk_console::app::{
-    ActionForm, App, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport, EndAllPreview,
-    FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices, UserFilter,
-    UserRows,
+    ActionForm, AlertSettings, App, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport,
+    EndAllPreview, FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices,
+    UserFilter, UserRows,
 };
 use sessiondesk_console::query::{Rows, TimeOfDay, UserGroup};
 use sessiondesk_console::view::{ActionView, ConsoleState, SignInForm};
@@ -160,4 +160,25 @@ pub async fn export_receipt(
     format: ReceiptFormat,
 ) -> Answer<CsvExport> {
     app.export_receipt(receipt, format).await
+}
+
+#[tauri::command]
+pub async fn alert_settings(app: Console<'_>) -> Answer<AlertSettings> {
+    app.alert_settings().await
+}
+
+#[tauri::command]
+pub async fn set_alerts(app: Console<'_>, enabled: bool) -> Answer<AlertSettings> {
+    app.set_alerts(enabled).await
+}
+
+#[tauri::command]
+pub async fn watch_user(app: Console<'_>, user_id: String, watched: bool) -> Answer<AlertSettings> {
+    app.watch(user_id, watched).await
+}
+
+/// The session a clicked notification asked to open, once.
+#[tauri::command]
+pub fn take_open_request(app: Console<'_>) -> Option<String> {
+    app.take_open_request()
 }

@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod alerts;
 mod commands;
 mod demo;
 
@@ -36,6 +37,7 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let user = Paths::for_this_user()?;
             let demo_root = user.data.join("demo");
@@ -43,6 +45,7 @@ fn main() {
             let console = Console::new(paths, Arc::new(Keyring::new()))?;
             let desk = App::new(console);
             app.manage(desk.clone());
+            alerts::watch(app.handle().clone(), desk.clone());
             app.manage(DemoAuthority(tokio::sync::Mutex::new(None)));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -86,6 +89,10 @@ fn main() {
             commands::user_devices,
             commands::contain,
             commands::export_receipt,
+            commands::alert_settings,
+            commands::set_alerts,
+            commands::watch_user,
+            commands::take_open_request,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the window could not start");

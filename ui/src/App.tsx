@@ -11,6 +11,7 @@ import { Audit } from "./screens/Audit";
 import { Policies } from "./screens/Policies";
 import { ApiKeys } from "./screens/ApiKeys";
 import { Actions } from "./screens/Actions";
+import { Alerts } from "./screens/Alerts";
 import { OfflineBanner } from "./components/OfflineBanner";
 import { LostDevice } from "./components/LostDevice";
 import { savedScreenShare, saveScreenShare, startMasking } from "./screenShare";
@@ -23,6 +24,7 @@ export const SCREENS = [
   { id: "policies", title: "Policies" },
   { id: "keys", title: "API keys" },
   { id: "actions", title: "Actions" },
+  { id: "alerts", title: "Alerts" },
 ] as const;
 export type ScreenId = (typeof SCREENS)[number]["id"];
 
@@ -39,8 +41,20 @@ export function App() {
     return share ? startMasking(document.body) : undefined;
   }, [share]);
   const clearUser = useCallback(() => setForUser(null), []);
+  /** A session to show, asked for by a clicked notification. */
+  const [openId, setOpenId] = useState<string | null>(null);
+  const opened = useCallback(() => setOpenId(null), []);
   const refresh = useCallback(() => {
     api.state().then(setState, (e) => setError(messageOf(e)));
+    api.takeOpenRequest().then(
+      (id) => {
+        if (id) {
+          setOpenId(id);
+          setScreen("sessions");
+        }
+      },
+      () => {},
+    );
   }, []);
   useEffect(() => {
     refresh();
@@ -48,7 +62,7 @@ export function App() {
     const timer = setInterval(refresh, 2000);
     return () => clearInterval(timer);
   }, [refresh]);
-  // Ctrl/Cmd+1…7 switch screens, as the menu shows; Ctrl/Cmd+L opens the lost-device flow.
+  // Ctrl/Cmd+1…8 switch screens, as the menu shows; Ctrl/Cmd+L opens the lost-device flow.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
@@ -119,7 +133,9 @@ export function App() {
           ))}
         </nav>
         <main className="main">
-          {screen === "sessions" && <Sessions state={state} onChanged={refresh} forUser={forUser} onClearUser={clearUser} />}
+          {screen === "sessions" && (
+            <Sessions state={state} onChanged={refresh} forUser={forUser} onClearUser={clearUser} openId={openId} onOpened={opened} />
+          )}
           {screen === "users" && (
             <Users
               state={state}
@@ -135,6 +151,7 @@ export function App() {
           {screen === "policies" && <Policies state={state} onChanged={refresh} />}
           {screen === "keys" && <ApiKeys state={state} />}
           {screen === "actions" && <Actions state={state} />}
+          {screen === "alerts" && <Alerts />}
         </main>
       </div>
     </div>

@@ -28,6 +28,7 @@ import type { UserDevices } from "./bindings/UserDevices";
 import type { ContainForm } from "./bindings/ContainForm";
 import type { ContainReceipt } from "./bindings/ContainReceipt";
 import type { ReceiptFormat } from "./bindings/ReceiptFormat";
+import type { AlertSettings } from "./bindings/AlertSettings";
 
 /** What every failed command answers with (`{code, message}`). */
 export type UiError = { code: string; message: string };
@@ -80,6 +81,11 @@ export const api = {
   contain: (form: ContainForm) => call<ContainReceipt>("contain", { form }),
   exportReceipt: (receipt: ContainReceipt, format: ReceiptFormat) =>
     call<CsvExport>("export_receipt", { receipt, format }),
+  alertSettings: () => call<AlertSettings>("alert_settings"),
+  setAlerts: (enabled: boolean) => call<AlertSettings>("set_alerts", { enabled }),
+  watchUser: (userId: string, watched: boolean) => call<AlertSettings>("watch_user", { userId, watched }),
+  /** The session a clicked notification asked to open, once. */
+  takeOpenRequest: () => call<string | null>("take_open_request"),
 };
 
 /** The message of anything a command threw. */

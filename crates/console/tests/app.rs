@@ -700,3 +700,85 @@ async fn a_lost_phone_is_contained_and_proven() {
         .unwrap_err();
     assert_eq!(empty.code(), "invalid", "{empty}");
 }
+
+/// Alerts: a watched user's new session is one alert, once; with alerts off, new sessions
+/// are passed over and stay passed over; the sessions there were at sign-in are not news.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_user_signing_in_is_one_alert() {
+    use sessiondesk_client::protocol::{LoginRequest, Secret};
+
+    let dir = tempfile::tempdir().unwrap();
+    let running = common::demo(&dir.path().join("authority.db")).await;
+    let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
+    assert!(
+        app.take_alerts().await.unwrap().is_empty(),
+        "the demo's sessions are history, high risk or not"
+    );
+    let users = app
+        .users(UserFilter {
+            limit: 500,
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    let member = users
+        .items
+        .iter()
+        .find(|u| {
+            u.role == Role::Member
+                && !u.locked
+                && !u.password_reset_required
+                && u.active_sessions <= 1
+        })
+        .unwrap()
+        .clone();
+    let settings = app.watch(member.id.clone(), true).await.unwrap();
+    assert!(settings.enabled, "alerts are on by default");
+    assert_eq!(settings.watchlist.len(), 1);
+    assert_eq!(settings.watchlist[0].username, member.username);
+
+    let anonymous = sessiondesk_client::Client::new(&running.url(), Default::default()).unwrap();
+    let request = LoginRequest {
+        org: DEMO_ORG.into(),
+        username: member.username.clone(),
+        password: Secret::new(DEMO_PASSWORD),
+        remember_me: false,
+        device: None,
+    };
+    let sign_in = || anonymous.login(&request);
+    let first = sign_in().await.unwrap();
+    let mut alerts = Vec::new();
+    for _ in 0..100 {
+        alerts.extend(app.take_alerts().await.unwrap());
+        if !alerts.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].session_id, first.session.id);
+    assert!(
+        alerts[0].watched && alerts[0].title.ends_with("signed in"),
+        "{alerts:?}"
+    );
+    assert!(
+        app.take_alerts().await.unwrap().is_empty(),
+        "one alert per session"
+    );
+
+    // Off: the next sign-in is passed over, and stays so when alerts come back on.
+    assert!(!app.set_alerts(false).await.unwrap().enabled);
+    let second = sign_in().await.unwrap();
+    for _ in 0..100 {
+        if app.session(&second.session.id).await.unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app.take_alerts().await.unwrap().is_empty());
+    assert!(app.set_alerts(true).await.unwrap().enabled);
+    assert!(app.take_alerts().await.unwrap().is_empty());
+
+    let off = app.watch(member.id.clone(), false).await.unwrap();
+    assert!(off.watchlist.is_empty());
+}

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sessiondesk_console::app::{
-    ActionForm, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport, EndAllPreview,
-    FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices, UserFilter,
-    UserRows,
+    ActionForm, AlertSettings, AuditFilter, AuditRows, ContainForm, ContainReceipt, CsvExport,
+    EndAllPreview, FilterOptions, LoginFilter, LoginRows, NewKeyView, ReceiptFormat, UserDevices,
+    UserFilter, UserRows,
 };
 use sessiondesk_console::query::{Rows, TimeOfDay, UserGroup};
 use sessiondesk_console::view::{ActionView, ConsoleState, SignInForm};
@@ -62,6 +62,7 @@ fn export(dir: &Path) {
     ContainForm::export_all(&cfg).unwrap();
     ContainReceipt::export_all(&cfg).unwrap();
     ReceiptFormat::export_all(&cfg).unwrap();
+    AlertSettings::export_all(&cfg).unwrap();
 }
 
 #[test]

@@ -19,6 +19,7 @@ describe("Sessions", () => {
       if (cmd === "act")
         return { id: "act_1", created_at: 1, description: "End session ses_0 of user0", attempts: 1, state: "sent", ended_at: "2026-11-25T04:00:00.000Z", ended: 1, error: null };
       if (cmd === "list_logins") return { items: [], total: 0 };
+      if (cmd === "get_session") return session(77, { user: { id: "usr_9", username: "ada", name: "Ada Lovelace", role: "member" } });
       if (cmd === "filter_options") return { apps: ["Acme Portal", "Acme Field"], countries: ["DE", "FR"] };
       if (cmd === "sessions_by_user")
         return [
@@ -189,5 +190,15 @@ describe("Sessions", () => {
     expect(screen.queryByRole("columnheader", { name: "IP" })).not.toBeInTheDocument();
     expect(screen.getByRole("columnheader", { name: "Risk" })).toBeInTheDocument();
     expect(JSON.parse(localStorage.getItem("sessiondesk.columns")!)).toContain("risk");
+  });
+
+  it("opens the session a clicked notification asks for", async () => {
+    const onOpened = vi.fn();
+    render(<Sessions state={state()} onChanged={() => {}} openId="ses_77" onOpened={onOpened} />);
+    const details = await screen.findByRole("complementary", { name: "Session details" });
+    expect(details).toHaveTextContent("Ada Lovelace");
+    expect(details).toHaveTextContent("ses_77");
+    expect(mocked).toHaveBeenCalledWith("get_session", { id: "ses_77" });
+    expect(onOpened).toHaveBeenCalledTimes(1);
   });
 });

@@ -36,6 +36,9 @@ type Props = {
   onChanged: () => void;
   /** Set by "Show sessions" on the Users screen. */
   forUser?: Person | null;
+  /** A session to open in the details pane (a clicked notification), then `onOpened`. */
+  openId?: string | null;
+  onOpened?: () => void;
   onClearUser?: () => void;
 };
 
@@ -49,7 +52,7 @@ function savedColumns(): string[] {
   return DEFAULT_COLUMNS;
 }
 
-export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
+export function Sessions({ state, onChanged, forUser, onClearUser, openId, onOpened }: Props) {
   const [filters, setFilters] = useState<Filters>(() => ({ ...emptyFilters(), users: forUser ? [forUser] : [] }));
   const [grouped, setGrouped] = useState(false);
   const [groups, setGroups] = useState<UserGroup[]>([]);
@@ -71,6 +74,20 @@ export function Sessions({ state, onChanged, forUser, onClearUser }: Props) {
   useEffect(() => {
     if (forUser) setFilters((f) => ({ ...f, users: [forUser] }));
   }, [forUser]);
+  useEffect(() => {
+    if (!openId) return;
+    api.session(openId).then(
+      (s) => {
+        if (s) setOpen(s);
+        else setNotice("That session is not in the offline copy yet; it shows up with the next sync.");
+        onOpened?.();
+      },
+      (e) => {
+        setError(messageOf(e));
+        onOpened?.();
+      },
+    );
+  }, [openId, onOpened]);
   useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(visible)), [visible]);
 
   const [options, setOptions] = useState<FilterOptions | null>(null);

@@ -3,6 +3,7 @@
 //! only forwards its commands here, so all of this is tested without a window.
 
 mod actions;
+mod alerts;
 mod audit;
 mod directory;
 mod export;
@@ -23,6 +24,7 @@ use crate::sync::SyncState;
 use crate::view::{ConsoleState, Denied, ProfileView, SignInForm, SyncView};
 
 pub use actions::ActionForm;
+pub use alerts::{alert_for, Alert, AlertSettings, WatchedUser, HIGH_RISK};
 pub use audit::{AuditFilter, AuditRows};
 pub use directory::{LoginFilter, LoginRows, UserFilter, UserRows};
 pub use export::CsvExport;
@@ -54,6 +56,10 @@ pub struct App {
     open: Mutex<Option<Open>>,
     /// Where exports go: the user's Downloads folder unless set.
     exports: Option<std::path::PathBuf>,
+    /// What the alerts of the open profile have looked at.
+    alerts: Mutex<alerts::AlertCursor>,
+    /// A session the window should open (a clicked notification), until it does.
+    open_request: std::sync::Mutex<Option<String>>,
 }
 
 fn now_ms() -> i64 {
@@ -73,6 +79,8 @@ impl App {
             console,
             open: Mutex::new(None),
             exports: None,
+            alerts: Default::default(),
+            open_request: Default::default(),
         })
     }
 
@@ -82,6 +90,8 @@ impl App {
             console,
             open: Mutex::new(None),
             exports: Some(dir),
+            alerts: Default::default(),
+            open_request: Default::default(),
         })
     }
 
@@ -147,8 +157,26 @@ impl App {
         self.state().await
     }
 
+    /// Asks the window to open a session's details (a notification was clicked).
+    pub fn request_open(&self, session_id: String) {
+        *self.open_request.lock().unwrap_or_else(|e| e.into_inner()) = Some(session_id);
+    }
+
+    /// The session the window was asked to open, once.
+    pub fn take_open_request(&self) -> Option<String> {
+        self.open_request
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
     /// Makes `ws` the open profile and starts following its server.
     async fn start(&self, ws: Workspace) {
+        // Sessions that exist when the profile opens are history, not news.
+        *self.alerts.lock().await = alerts::AlertCursor {
+            since: now_ms(),
+            ..Default::default()
+        };
         let me = ws.check().await.ok();
         let (state_tx, state_rx) = watch::channel(SyncState::Idle);
         let (stop_tx, stop_rx) = watch::channel(false);
