@@ -131,6 +131,7 @@ async fn run() -> Result<()> {
         login: signed_in[i].clone(),
     });
 
+    let _notifications = Dunst::start().await?;
     let driver = driver::Driver::start().await?;
     let w = Window::open(&driver.url(), &app, &shots).await?;
     // A WebDriver call that never answers must fail the run, not hang it.
@@ -168,6 +169,9 @@ async fn run() -> Result<()> {
 
         screen_share(&w).await?;
         println!("e2e: screen-share mode hides IP addresses and session ids");
+
+        let session = notification_opens_details(&w, &anon, &owner_of_phone).await?;
+        println!("e2e: a watched user's new session {session} raised a notification; clicking it opened the details");
 
         authority.shutdown().await;
         end_offline(&w, &queued).await?;
@@ -455,6 +459,75 @@ async fn lost_device(w: &Window, user: &AdminUser) -> Result<serde_json::Value> 
     );
     w.press_text(".receipt button", "Done").await?;
     Ok(timing)
+}
+
+/// A notification server on the test display: the alerts' notifications land there, and
+/// the test clicks them as a person would, with `dunstctl action`.
+struct Dunst(std::process::Child);
+
+impl Dunst {
+    async fn start() -> Result<Self> {
+        let child = std::process::Command::new("dunst")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting dunst, the notification server")?;
+        let me = Dunst(child);
+        for _ in 0..100 {
+            if displayed().is_ok() {
+                return Ok(me);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("dunst did not answer on D-Bus")
+    }
+}
+
+impl Drop for Dunst {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// How many notifications dunst shows now.
+fn displayed() -> Result<u32> {
+    let out = std::process::Command::new("dunstctl")
+        .args(["count", "displayed"])
+        .output()?;
+    ensure!(out.status.success(), "dunstctl count failed");
+    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+}
+
+/// Watches `user` from the Alerts screen; they sign in again; the OS notification that
+/// follows is clicked, and the window shows that session's details. Answers its id.
+async fn notification_opens_details(w: &Window, anon: &Client, user: &AdminUser) -> Result<String> {
+    w.press_text("nav button", "Alerts").await?;
+    w.fill("input[aria-label='Find someone to watch']", &user.username)
+        .await?;
+    w.press_text("ul.found button", "Watch").await?;
+    w.wait_text(".list tbody", |t| t.contains(&user.username))
+        .await?;
+    w.shot("19-alerts").await?;
+    ensure!(displayed()? == 0, "a notification before the sign-in");
+    let signed = anon.login(&login(&user.username)).await?;
+    let started = std::time::Instant::now();
+    while displayed()? == 0 {
+        ensure!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no notification for the watched user's new session"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    w.shot("20-notification").await?;
+    let clicked = std::process::Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()?;
+    ensure!(clicked.success(), "dunstctl action failed");
+    w.wait_text(".details", |t| t.contains(&signed.session.id))
+        .await?;
+    w.shot("21-opened-from-notification").await?;
+    Ok(signed.session.id)
 }
 
 /// Whether `text` shows an IPv4 address.

@@ -61,6 +61,9 @@ pub const APT: &[(Purpose, &[&str])] = &[
             "webkit2gtk-driver",
             // Its screenshots, taken from the X display (ImageMagick's `import`).
             "imagemagick",
+            // A notification server on that display, whose notifications it clicks
+            // (`dunstctl action`).
+            "dunst",
             // The console's keyring (Secret Service over libdbus) and its end-to-end test
             // against a real gnome-keyring:
             "libdbus-1-dev",

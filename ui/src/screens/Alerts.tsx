@@ -70,7 +70,7 @@ export function Alerts() {
           { title: "Name", cell: (w) => w.name || "—" },
           { title: "Username", cell: (w) => w.username },
           { title: "Watched since", cell: (w) => formatDateTime(new Date(w.added_at).toISOString()) },
-          { title: "", width: "140px", cell: (w) => <button onClick={() => watch(w.id, false)}>Stop watching</button> },
+          { title: "", width: "170px", className: "actions", cell: (w) => <button onClick={() => watch(w.id, false)}>Stop watching</button> },
         ]}
       />
     </div>
