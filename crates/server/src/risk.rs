@@ -250,6 +250,14 @@ mod tests {
             "{}",
             f.detail
         );
+        // In words, with the distance and the speed: "…: 11,370 km, 17,055 km/h".
+        let kmh = f.evidence["speed_kmh"].as_f64().unwrap();
+        assert!(
+            f.detail
+                .ends_with(&format!(": {} km, {} km/h", thousands(km), thousands(kmh))),
+            "{}",
+            f.detail
+        );
         assert!(flags.iter().any(|f| f.kind == "new_country"));
         assert!(flags.iter().any(|f| f.kind == "multi_country"));
         assert!(!flags.iter().any(|f| f.kind == "new_device"));
