@@ -154,6 +154,27 @@ async fn signed_in(dir: &std::path::Path, url: &str, username: &str) -> Arc<App>
     panic!("the sync did not go live");
 }
 
+/// A member who may sign in and has room for three more sessions (the demo policy allows 4).
+async fn member_with_room(app: &App) -> sessiondesk_client::protocol::AdminUser {
+    let users = app
+        .users(UserFilter {
+            limit: 500,
+            ..UserFilter::default()
+        })
+        .await
+        .unwrap();
+    users
+        .items
+        .into_iter()
+        .find(|u| {
+            u.role == Role::Member
+                && !u.locked
+                && !u.password_reset_required
+                && u.active_sessions <= 1
+        })
+        .expect("a member with room for three sessions")
+}
+
 fn active() -> SessionQuery {
     SessionQuery {
         status: Some(StatusFilter::Active),
@@ -537,25 +558,7 @@ async fn a_lost_phone_is_contained_and_proven() {
     let dir = tempfile::tempdir().unwrap();
     let running = common::demo(&dir.path().join("authority.db")).await;
     let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
-    let users = app
-        .users(UserFilter {
-            limit: 500,
-            ..UserFilter::default()
-        })
-        .await
-        .unwrap();
-    // The demo policy allows 4 sessions: room for three more.
-    let member = users
-        .items
-        .iter()
-        .find(|u| {
-            u.role == Role::Member
-                && !u.locked
-                && !u.password_reset_required
-                && u.active_sessions <= 1
-        })
-        .expect("a member with room for three sessions")
-        .clone();
+    let member = member_with_room(&app).await;
     let anonymous = sessiondesk_client::Client::new(&running.url(), Default::default()).unwrap();
     let mut tokens = Vec::new();
     for (model, os) in [
@@ -714,24 +717,7 @@ async fn a_watched_user_signing_in_is_one_alert() {
         app.take_alerts().await.unwrap().is_empty(),
         "the demo's sessions are history, high risk or not"
     );
-    let users = app
-        .users(UserFilter {
-            limit: 500,
-            ..UserFilter::default()
-        })
-        .await
-        .unwrap();
-    let member = users
-        .items
-        .iter()
-        .find(|u| {
-            u.role == Role::Member
-                && !u.locked
-                && !u.password_reset_required
-                && u.active_sessions <= 1
-        })
-        .unwrap()
-        .clone();
+    let member = member_with_room(&app).await;
     let settings = app.watch(member.id.clone(), true).await.unwrap();
     assert!(settings.enabled, "alerts are on by default");
     assert_eq!(settings.watchlist.len(), 1);
