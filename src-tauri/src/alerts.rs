@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sessiondesk_console::app::{Alert, App};
+use sessiondesk_console::Error;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
 
 /// How often the cache is looked at for new sessions; the live feed itself is faster.
 const EVERY: Duration = Duration::from_secs(2);
@@ -21,18 +21,32 @@ pub fn watch(handle: AppHandle, desk: Arc<App>) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(EVERY).await;
-            // No profile open: nothing to look at yet.
-            let Ok(alerts) = desk.take_alerts().await else {
-                continue;
+            let alerts = match desk.take_alerts().await {
+                Ok(alerts) => alerts,
+                // No profile open: nothing to look at yet.
+                Err(Error::SignInRequired(_)) => continue,
+                Err(e) => {
+                    tracing::warn!("could not look for alerts: {e}");
+                    continue;
+                }
             };
-            for alert in alerts {
-                raise(&handle, &desk, alert);
+            if alerts.is_empty() {
+                continue;
             }
+            // Raising talks to the notification server and may wait on it.
+            let (handle, desk) = (handle.clone(), desk.clone());
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                for alert in alerts {
+                    raise(&handle, &desk, alert);
+                }
+            })
+            .await;
         }
     });
 }
 
 /// Brings the window forward and asks it to open the session.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn open(handle: &AppHandle, desk: &App, session_id: String) {
     desk.request_open(session_id);
     if let Some(w) = handle.get_webview_window("main") {
@@ -43,37 +57,66 @@ fn open(handle: &AppHandle, desk: &App, session_id: String) {
 }
 
 #[cfg(target_os = "linux")]
+mod click {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Notifications whose click is waited for at once. Each waits on a thread until it is
+    /// clicked or closed; past this many, new ones are shown without waiting, so a server
+    /// that keeps notifications forever cannot pile threads up.
+    const MAX_WAITING: usize = 16;
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+    /// A place among the waiting threads, given back when dropped.
+    pub struct Slot;
+
+    impl Slot {
+        pub fn take() -> Option<Slot> {
+            WAITING
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                    (n < MAX_WAITING).then_some(n + 1)
+                })
+                .ok()
+                .map(|_| Slot)
+        }
+    }
+
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            WAITING.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
 fn raise(handle: &AppHandle, desk: &Arc<App>, alert: Alert) {
-    let shown = notify_rust::Notification::new()
-        .appname("Sessiondesk")
+    let slot = click::Slot::take();
+    let mut n = notify_rust::Notification::new();
+    n.appname("Sessiondesk")
         .summary(&alert.title)
-        .body(&alert.body)
-        .action("default", "Open")
-        .show();
-    match shown {
-        Ok(notification) => {
+        .body(&alert.body);
+    if slot.is_some() {
+        n.action("default", "Open");
+    }
+    match n.show() {
+        Ok(shown) => {
+            let Some(slot) = slot else { return };
             let (handle, desk) = (handle.clone(), desk.clone());
             std::thread::spawn(move || {
-                notification.wait_for_action(|action| {
+                let _slot = slot;
+                shown.wait_for_action(|action| {
                     if action == "default" {
                         open(&handle, &desk, alert.session_id);
                     }
                 });
             });
         }
-        Err(e) => {
-            tracing::warn!("no notification server answered ({e}); trying the plugin");
-            plugin(handle, &alert);
-        }
+        Err(e) => tracing::warn!("no notification server answered: {e}"),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
 fn raise(handle: &AppHandle, _desk: &Arc<App>, alert: Alert) {
-    plugin(handle, &alert);
-}
-
-fn plugin(handle: &AppHandle, alert: &Alert) {
+    use tauri_plugin_notification::NotificationExt;
     if let Err(e) = handle
         .notification()
         .builder()

@@ -12,9 +12,10 @@ describe("screen-share mode", () => {
   });
 
   it("masks what is shown and what appears later, and puts it back when turned off", async () => {
-    document.body.innerHTML = `<p id="a">From 198.51.100.4</p>`;
+    document.body.innerHTML = `<p id="a">From 198.51.100.4</p><div id="t" title="ada@example.com">ada</div>`;
     const stop = startMasking(document.body);
     expect(document.getElementById("a")!.textContent).toBe("From •••.•••.•••.•••");
+    expect(document.getElementById("t")!.title).toBe("•••@•••");
     const later = document.createElement("p");
     later.textContent = "Session ses_01abcdefghij";
     document.body.append(later);
@@ -22,7 +23,11 @@ describe("screen-share mode", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(later.textContent).toBe("Session ses_•••");
     expect(document.getElementById("a")!.textContent).toBe("Mail to •••@•••");
+    document.getElementById("t")!.title = "Seen at 203.0.113.5";
+    await new Promise((r) => setTimeout(r, 0));
+    expect(document.getElementById("t")!.title).toBe("Seen at •••.•••.•••.•••");
     stop();
+    expect(document.getElementById("t")!.title).toBe("Seen at 203.0.113.5");
     expect(later.textContent).toBe("Session ses_01abcdefghij");
     expect(document.getElementById("a")!.textContent).toBe("Mail to ada@example.com");
   });

@@ -1,5 +1,6 @@
 // Screen-share mode: while it is on, IP addresses, email addresses and session ids are masked
-// in every piece of text the window shows, dialogs included. It works on the rendered text
+// in every piece of text the window shows, dialogs and tooltips included. (What you type into
+// a field stays as typed.) It works on the rendered text
 // (a MutationObserver on the document) rather than in each screen, so nothing new can forget
 // it; the data itself is untouched, so actions still name the real sessions.
 
@@ -40,13 +41,32 @@ function maskNode(node: Text) {
   }
 }
 
+/** Tooltips show text too (a cut-off cell's whole text). */
+const titles = new WeakMap<Element, { original: string; masked: string }>();
+
+function maskTitle(e: Element) {
+  const now = e.getAttribute("title");
+  if (now === null) return;
+  const seen = titles.get(e);
+  if (seen && seen.masked === now) return;
+  const masked = mask(now);
+  if (masked !== now) {
+    titles.set(e, { original: now, masked });
+    e.setAttribute("title", masked);
+  }
+}
+
 function maskTree(root: Node) {
   if (root.nodeType === Node.TEXT_NODE) {
     maskNode(root as Text);
     return;
   }
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) maskNode(n as Text);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  if (root.nodeType === Node.ELEMENT_NODE) maskTitle(root as Element);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.nodeType === Node.TEXT_NODE) maskNode(n as Text);
+    else maskTitle(n as Element);
+  }
 }
 
 /** Masks everything under `root` now and as it changes; the returned function stops it and
@@ -56,18 +76,26 @@ export function startMasking(root: Node = document.body): () => void {
   const observer = new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === "characterData") maskNode(r.target as Text);
+      else if (r.type === "attributes") maskTitle(r.target as Element);
       else r.addedNodes.forEach(maskTree);
     }
   });
-  observer.observe(root, { subtree: true, childList: true, characterData: true });
+  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["title"] });
   return () => {
     observer.disconnect();
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const t = n as Text;
-      const seen = originals.get(t);
-      if (seen && t.data === seen.masked) t.data = seen.original;
-      originals.delete(t);
+      if (n.nodeType === Node.TEXT_NODE) {
+        const t = n as Text;
+        const seen = originals.get(t);
+        if (seen && t.data === seen.masked) t.data = seen.original;
+        originals.delete(t);
+      } else {
+        const e = n as Element;
+        const seen = titles.get(e);
+        if (seen && e.getAttribute("title") === seen.masked) e.setAttribute("title", seen.original);
+        titles.delete(e);
+      }
     }
   };
 }

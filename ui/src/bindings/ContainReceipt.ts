@@ -20,7 +20,7 @@ audit_action: string | null, user_id: string, username: string,
  */
 description: string, state: ActionState, 
 /**
- * The server's refusal, or why it waits.
+ * The server's refusal, why it waits, or that some sessions had already ended.
  */
 error: string | null, locked: boolean, password_reset_required: boolean, reason: string | null, ticket: string | null, confirmed_at: Timestamp, sessions: Array<RevocationCheck>, 
 /**

@@ -4,7 +4,9 @@ import type { SessionKind } from "./SessionKind";
 import type { Timestamp } from "./Timestamp";
 
 /**
- * One device of a user: their active sessions with the same browser, OS, model and app.
+ * One device of a user: their active sessions on the same model and OS (or, when the
+ * model is not known, the same browser and OS), whatever app they were opened in: a lost
+ * phone takes its mail app and its browser with it.
  */
 export type DeviceGroup = { 
 /**
@@ -20,9 +22,9 @@ label: string,
  */
 os: string | null, 
 /**
- * The app or client signed in from it.
+ * The apps and clients signed in on it.
  */
-app: string | null, kind: SessionKind, last_seen_at: Timestamp, 
+apps: Array<string>, kind: SessionKind, last_seen_at: Timestamp, 
 /**
  * Where its latest session was used from.
  */

@@ -35,8 +35,8 @@ const phone = (i: number) =>
 const devices: UserDevices = {
   user: ada,
   devices: [
-    { key: "iphone", label: "iPhone 15", os: "iOS 18", app: "Mail", kind: "mobile", last_seen_at: new Date().toISOString(), place: "Madrid, ES", sessions: [phone(1), phone(2)] },
-    { key: "laptop", label: "Firefox 128", os: "Linux", app: "Acme Portal", kind: "browser", last_seen_at: "2026-11-24T10:00:00Z", place: "Berlin, DE", sessions: [session(3)] },
+    { key: "iphone", label: "iPhone 15", os: "iOS 18", apps: ["Mail"], kind: "mobile", last_seen_at: new Date().toISOString(), place: "Madrid, ES", sessions: [phone(1), phone(2)] },
+    { key: "laptop", label: "Firefox 128", os: "Linux", apps: ["Acme Portal"], kind: "browser", last_seen_at: "2026-11-24T10:00:00Z", place: "Berlin, DE", sessions: [session(3)] },
   ],
   recent_sessions: [phone(1), session(3)],
   recent_logins: [],
@@ -97,7 +97,7 @@ describe("LostDevice", () => {
     });
 
     const status = await screen.findByRole("status");
-    expect(status).toHaveTextContent("All 2 sessions are rejected by the server, 91 ms after you confirmed");
+    expect(status).toHaveTextContent("All 2 sessions read back as ended on the server, so their tokens are rejected: 91 ms after you confirmed");
     const rows = within(screen.getByRole("table")).getAllByRole("row");
     expect(rows).toHaveLength(3);
     expect(rows[1]).toHaveTextContent(/ses_1.*iPhone 15.*Rejected/);
@@ -131,5 +131,28 @@ describe("LostDevice", () => {
     const lock = await screen.findByRole("checkbox", { name: /lock the account/ });
     expect(lock).toBeDisabled();
     expect(lock).toHaveAttribute("title", "Your role may not lock accounts");
+  });
+
+  it("stays open while the action runs, so the receipt is not lost", async () => {
+    let finish: (r: ContainReceipt) => void = () => {};
+    mocked.mockImplementation(async (cmd: string) => {
+      if (cmd === "list_users") return { items: [ada], total: 1 };
+      if (cmd === "user_devices") return devices;
+      if (cmd === "contain") return new Promise<ContainReceipt>((r) => (finish = r));
+      throw new Error(cmd);
+    });
+    const onClose = vi.fn();
+    const ui = userEvent.setup();
+    render(<LostDevice state={state({ reason_required: false })} openedAt={Date.now()} onClose={onClose} onChanged={() => {}} />);
+    await ui.type(screen.getByLabelText("Find the person"), "ada");
+    await ui.click(await screen.findByRole("option", { name: /Ada Lovelace/ }));
+    await ui.click(await screen.findByRole("radio", { name: /Every device/ }));
+    await ui.click(screen.getByRole("button", { name: "End 3 sessions" }));
+    await ui.keyboard("{Escape}");
+    expect(onClose).not.toHaveBeenCalled();
+    finish(receipt);
+    expect(await screen.findByRole("status")).toHaveTextContent("All 2 sessions read back as ended");
+    await ui.keyboard("{Escape}");
+    expect(onClose).toHaveBeenCalled();
   });
 });

@@ -24,8 +24,10 @@ export function LostDevice({ state, openedAt, onClose, onChanged }: Props) {
   const [found, setFound] = useState<UserDevices | null>(null);
   const [receipt, setReceipt] = useState<ContainReceipt | null>(null);
   const [doneAt, setDoneAt] = useState<number | null>(null);
+  // While the action runs the dialog stays: closing it would lose the receipt.
+  const [busy, setBusy] = useState(false);
   return (
-    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
+    <Dialog.Root open onOpenChange={(o) => !o && !busy && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
         <Dialog.Content className="dialog flow" aria-describedby="lost-help">
@@ -39,6 +41,7 @@ export function LostDevice({ state, openedAt, onClose, onChanged }: Props) {
             <Contain
               found={found}
               state={state}
+              onBusy={setBusy}
               onBack={() => setFound(null)}
               onDone={(r) => {
                 setDoneAt(Date.now());
@@ -66,16 +69,23 @@ function FindUser({ onFound }: { onFound: (u: UserDevices) => void }) {
       setMatches([]);
       return;
     }
+    // Answers to an older search must not replace the newer one's: Enter picks from it.
+    let current = true;
     const timer = setTimeout(() => {
       api.users({ q: q.trim(), limit: 8 }).then(
         (r) => {
+          if (!current) return;
           setMatches(r.items);
           setAt(0);
+          setError(null);
         },
-        (e) => setError(messageOf(e)),
+        (e) => current && setError(messageOf(e)),
       );
     }, 120);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [q]);
   const pick = (u: AdminUser) => api.userDevices(u.id).then(onFound, (e) => setError(messageOf(e)));
   const onKey = (e: React.KeyboardEvent) => {
@@ -89,9 +99,12 @@ function FindUser({ onFound }: { onFound: (u: UserDevices) => void }) {
     <>
       <input
         type="search"
+        role="combobox"
         placeholder="Name, username or email"
         aria-label="Find the person"
         aria-controls="lost-matches"
+        aria-expanded={matches.length > 0}
+        aria-activedescendant={matches[at] ? `lost-match-${at}` : undefined}
         value={q}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={onKey}
@@ -100,17 +113,25 @@ function FindUser({ onFound }: { onFound: (u: UserDevices) => void }) {
       {error && <p className="error" role="alert">{error}</p>}
       <ul id="lost-matches" className="pick" role="listbox" aria-label="People">
         {matches.map((u, i) => (
-          <li key={u.id} role="option" aria-selected={i === at} className={i === at ? "current" : ""} onClick={() => pick(u)}>
+          <li key={u.id} id={`lost-match-${i}`} role="option" aria-selected={i === at} className={i === at ? "current" : ""} onClick={() => pick(u)}>
             <strong>{u.name}</strong> <span className="muted">@{u.username}{u.email ? ` · ${u.email}` : ""} · {u.active_sessions} active{u.locked ? " · locked" : ""}</span>
           </li>
         ))}
-        {q.trim() !== "" && matches.length === 0 && <li className="muted">Nobody matches.</li>}
       </ul>
+      {q.trim() !== "" && matches.length === 0 && <p className="muted">Nobody matches.</p>}
     </>
   );
 }
 
-function Contain({ found, state, onBack, onDone }: { found: UserDevices; state: ConsoleState; onBack: () => void; onDone: (r: ContainReceipt) => void }) {
+type ContainProps = {
+  found: UserDevices;
+  state: ConsoleState;
+  onBusy: (busy: boolean) => void;
+  onBack: () => void;
+  onDone: (r: ContainReceipt) => void;
+};
+
+function Contain({ found, state, onBusy, onBack, onDone }: ContainProps) {
   const { user, devices } = found;
   const [choice, setChoice] = useState<string | null>(devices.length === 0 ? ALL : null);
   const [lock, setLock] = useState(false);
@@ -134,21 +155,23 @@ function Contain({ found, state, onBack, onDone }: { found: UserDevices; state: 
     e.preventDefault();
     if (!ready) return;
     setBusy(true);
+    onBusy(true);
     setError(null);
     try {
-      onDone(
-        await api.contain({
-          user_id: user.id,
-          session_ids: lock || choice === ALL ? null : (device?.sessions.map((s) => s.id) ?? []),
-          lock,
-          require_password_reset: lock && reset,
-          reason: reason.trim() || null,
-          ticket: ticket.trim() || null,
-        }),
-      );
+      const receipt = await api.contain({
+        user_id: user.id,
+        session_ids: lock || choice === ALL ? null : (device?.sessions.map((s) => s.id) ?? []),
+        lock,
+        require_password_reset: lock && reset,
+        reason: reason.trim() || null,
+        ticket: ticket.trim() || null,
+      });
+      onBusy(false);
+      onDone(receipt);
     } catch (err) {
       setError(messageOf(err));
       setBusy(false);
+      onBusy(false);
     }
   };
   return (
@@ -167,7 +190,7 @@ function Contain({ found, state, onBack, onDone }: { found: UserDevices; state: 
               <input ref={i === 0 ? first : undefined} type="radio" name="device" checked={choice === d.key} onChange={() => setChoice(d.key)} />
               <span>
                 <strong>{d.label}</strong>
-                <span className="muted"> {[d.os, d.app].filter(Boolean).join(" · ")}</span>
+                <span className="muted"> {[d.os, d.apps.join(", ")].filter(Boolean).join(" · ")}</span>
                 <br />
                 <span className="muted">
                   Last seen {ago(d.last_seen_at, Date.now())}{d.place ? ` in ${d.place}` : ""} · {d.sessions.length === 1 ? "1 session" : `${d.sessions.length} sessions`}
@@ -274,12 +297,15 @@ function Receipt({ receipt: r, elapsed, onClose }: { receipt: ContainReceipt; el
       ? `Queued: "${r.description}" runs as soon as the server is reachable; the receipt is on the Actions screen.`
       : r.state === "failed"
         ? `The server refused it: ${r.error ?? "no reason given"}`
-        : r.total_ms !== null
-          ? `Done. All ${r.sessions.length} sessions are rejected by the server, ${r.total_ms} ms after you confirmed.`
-          : `Done, but only ${rejected} of ${r.sessions.length} sessions read back as ended.`;
+        : r.sessions.length === 0
+          ? "Done, but the server ended no session: they had all ended already."
+          : r.total_ms !== null
+            ? `Done. All ${r.sessions.length} sessions read back as ended on the server, so their tokens are rejected: ${r.total_ms} ms after you confirmed.`
+            : `Done, but only ${rejected} of ${r.sessions.length} sessions read back as ended on the server.`;
   return (
     <div className="receipt" data-state={r.state} data-all-rejected={r.total_ms !== null} data-elapsed-ms={elapsed}>
       <p role="status" className={r.state === "sent" && r.total_ms !== null ? "ok" : "warning"}>{summary}</p>
+      {r.state === "sent" && r.error && <p className="warning">{r.error}.</p>}
       <p className="muted">
         {r.username} · {r.description}
         {r.locked ? " · account locked" : ""}

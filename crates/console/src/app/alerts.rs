@@ -17,9 +17,10 @@ use crate::error::Result;
 /// a reinstalled browser); these say the account may be in someone else's hands.
 pub const HIGH_RISK: [&str; 3] = ["impossible_travel", "new_country", "multi_country"];
 
-/// Sessions looked at per round; more than this in 2 seconds is a burst, summed up by the
-/// notifications of the first ones.
-const PER_ROUND: i64 = 50;
+/// Notifications raised per round at most; past that, one more says how many were left out.
+const PER_ROUND: usize = 20;
+/// Sessions read per round; the rest wait for the next round.
+const READ_PER_ROUND: i64 = 500;
 
 /// One notification to raise.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -51,12 +52,13 @@ pub struct AlertSettings {
     pub watchlist: Vec<WatchedUser>,
 }
 
-/// Where the alerts of the open profile stand: sessions created before `since` (when the
-/// profile was opened) are history, not news; `raised` keeps each session to one alert.
-#[derive(Debug, Default)]
+/// Where the alerts of the open profile stand: the last session looked at, by creation time
+/// and id. It starts at the time the profile was opened (those sessions are history, not
+/// news) and only moves forward, so each session is looked at once.
+#[derive(Debug, Default, Clone)]
 pub(super) struct AlertCursor {
-    pub since: i64,
-    pub raised: HashSet<String>,
+    pub created_at: i64,
+    pub id: String,
 }
 
 const ENABLED: &str = "alerts.enabled";
@@ -162,35 +164,70 @@ impl App {
 
     /// The alerts for sessions that reached the cache since the last call. Each session is
     /// looked at once: with alerts off, what arrives meanwhile is passed over, so turning
-    /// them back on does not bring a flood of old news.
+    /// them back on does not bring a flood of old news. (A session that reaches the cache
+    /// after a newer one was looked at is passed over too: the live feed brings them in
+    /// order of change, which is the order they were created in.)
     pub async fn take_alerts(&self) -> Result<Vec<Alert>> {
         let ws = self.workspace().await?;
         let own = self.own_session().await;
-        let since = self.alerts.lock().await.since;
-        let bodies: Vec<String> = sqlx::query_scalar(
-            "SELECT b.body FROM sessions s JOIN session_bodies b ON b.id = s.rowid \
-             WHERE s.created_at > ? AND s.status = 'active' ORDER BY s.created_at LIMIT ?",
+        let from = self.alerts.lock().await.clone();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT s.created_at, s.id, b.body FROM sessions s \
+             JOIN session_bodies b ON b.id = s.rowid \
+             WHERE s.created_at > ? OR (s.created_at = ? AND s.id > ?) \
+             ORDER BY s.created_at, s.id LIMIT ?",
         )
-        .bind(since)
-        .bind(PER_ROUND * 4)
+        .bind(from.created_at)
+        .bind(from.created_at)
+        .bind(&from.id)
+        .bind(READ_PER_ROUND)
         .fetch_all(ws.cache.pool())
         .await?;
-        let enabled = self.alert_settings().await?.enabled;
+        let Some((created_at, id, _)) = rows.last() else {
+            return Ok(Vec::new());
+        };
+        *self.alerts.lock().await = AlertCursor {
+            created_at: *created_at,
+            id: id.clone(),
+        };
+        if !self.alert_settings().await?.enabled {
+            return Ok(Vec::new());
+        }
         let watched: HashSet<String> = sqlx::query_scalar("SELECT user_id FROM watchlist")
             .fetch_all(ws.cache.pool())
             .await?
             .into_iter()
             .collect();
-        let mut cursor = self.alerts.lock().await;
         let mut out = Vec::new();
-        for body in bodies {
-            let s: Session = serde_json::from_str(&body)?;
-            if !cursor.raised.insert(s.id.clone()) || own.as_deref() == Some(s.id.as_str()) {
+        for (_, id, body) in &rows {
+            if own.as_deref() == Some(id.as_str()) {
                 continue;
             }
-            if enabled && out.len() < PER_ROUND as usize {
-                out.extend(alert_for(&s, watched.contains(&s.user.id)));
+            let s: Session = match serde_json::from_str(body) {
+                Ok(s) => s,
+                Err(e) => {
+                    // One unreadable row must not stop the alerts of every other one.
+                    tracing::warn!(session = %id, "an unreadable session in the cache: {e}");
+                    continue;
+                }
+            };
+            if s.status != sessiondesk_protocol::SessionStatus::Active {
+                continue;
             }
+            out.extend(alert_for(&s, watched.contains(&s.user.id)));
+        }
+        if out.len() > PER_ROUND {
+            let left = out.split_off(PER_ROUND);
+            out.push(Alert {
+                session_id: left[0].session_id.clone(),
+                user_id: left[0].user_id.clone(),
+                title: format!("{} more sign-ins need a look", left.len()),
+                body:
+                    "Filter the sessions list by risk, or open the Alerts screen's watched users."
+                        .into(),
+                watched: left.iter().any(|a| a.watched),
+                flags: Vec::new(),
+            });
         }
         Ok(out)
     }

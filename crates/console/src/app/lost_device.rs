@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use sessiondesk_protocol::{
-    AdminUser, LoginAttempt, Session, SessionKind, SessionStatus, Timestamp,
+    AdminUser, LoginAttempt, Session, SessionKind, SessionQuery, SessionStatus, StatusFilter,
+    Timestamp,
 };
 use ts_rs::TS;
 
@@ -24,7 +25,9 @@ const RECENT_SESSIONS: i64 = 20;
 /// Sign-ins shown in the flow.
 const RECENT_LOGINS: u32 = 10;
 
-/// One device of a user: their active sessions with the same browser, OS, model and app.
+/// One device of a user: their active sessions on the same model and OS (or, when the
+/// model is not known, the same browser and OS), whatever app they were opened in: a lost
+/// phone takes its mail app and its browser with it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct DeviceGroup {
     /// Stable while the sessions last: picks the device in the form.
@@ -33,8 +36,8 @@ pub struct DeviceGroup {
     pub label: String,
     /// "iOS 18", "Windows 11".
     pub os: Option<String>,
-    /// The app or client signed in from it.
-    pub app: Option<String>,
+    /// The apps and clients signed in on it.
+    pub apps: Vec<String>,
     pub kind: SessionKind,
     pub last_seen_at: Timestamp,
     /// Where its latest session was used from.
@@ -98,7 +101,7 @@ pub struct ContainReceipt {
     /// What was done, in words.
     pub description: String,
     pub state: ActionState,
-    /// The server's refusal, or why it waits.
+    /// The server's refusal, why it waits, or that some sessions had already ended.
     pub error: Option<String>,
     pub locked: bool,
     pub password_reset_required: bool,
@@ -145,6 +148,16 @@ fn device_label(s: &Session) -> (String, Option<String>) {
     (label, joined([&d.os, &d.os_version]))
 }
 
+/// Which device a session was used on: the model and OS, or the browser and OS.
+pub fn device_key(s: &Session) -> String {
+    let d = &s.device;
+    let part = |v: &Option<String>| v.as_deref().unwrap_or("").to_lowercase();
+    match &d.model {
+        Some(model) => format!("model|{}|{}", model.to_lowercase(), part(&d.os)),
+        None => format!("browser|{}|{}", part(&d.browser), part(&d.os)),
+    }
+}
+
 /// Active sessions grouped by device, the most recently used device first.
 pub fn group_by_device(sessions: &[Session]) -> Vec<DeviceGroup> {
     let mut groups: Vec<DeviceGroup> = Vec::new();
@@ -154,14 +167,16 @@ pub fn group_by_device(sessions: &[Session]) -> Vec<DeviceGroup> {
         .collect();
     active.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
     for s in active {
-        let d = &s.device;
-        let key = [&d.model, &d.browser, &d.os, &s.app.name]
-            .iter()
-            .map(|v| v.as_deref().unwrap_or("").to_lowercase())
-            .collect::<Vec<_>>()
-            .join("|");
+        let key = device_key(s);
         match groups.iter_mut().find(|g| g.key == key) {
-            Some(g) => g.sessions.push(s.clone()),
+            Some(g) => {
+                if let Some(app) = &s.app.name {
+                    if !g.apps.contains(app) {
+                        g.apps.push(app.clone());
+                    }
+                }
+                g.sessions.push(s.clone());
+            }
             None => {
                 let (label, os) = device_label(s);
                 let place = [&s.location.city, &s.location.country_code]
@@ -173,7 +188,7 @@ pub fn group_by_device(sessions: &[Session]) -> Vec<DeviceGroup> {
                     key,
                     label,
                     os,
-                    app: s.app.name.clone(),
+                    apps: s.app.name.iter().cloned().collect(),
                     kind: s.kind,
                     last_seen_at: s.last_seen_at,
                     place: (!place.is_empty()).then_some(place),
@@ -292,6 +307,31 @@ impl App {
             }
         };
         let devices = self.user_devices(&form.user_id).await?;
+        let mut action = action;
+        if let (
+            ActionForm::EndUserSessions {
+                session_ids: Some(ids),
+                ..
+            },
+            Some(more),
+        ) = (
+            &mut action,
+            self.same_device_on_server(&form, &devices).await,
+        ) {
+            // Sessions opened on that device since the last sync end with it.
+            for id in more {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let asked = match &action {
+            ActionForm::EndUserSessions {
+                session_ids: Some(ids),
+                ..
+            } => Some(ids.len()),
+            _ => None,
+        };
         let (ws, queued) = self.take_action(action).await?;
         let view = crate::view::ActionView::new(&queued, String::new());
         let receipt = queued.receipt.clone();
@@ -340,7 +380,17 @@ impl App {
                 }
             })
             .collect();
-        let all_rejected = queued.state == State::Sent && sessions.iter().all(|s| s.rejected);
+        let all_rejected = queued.state == State::Sent
+            && !sessions.is_empty()
+            && sessions.iter().all(|s| s.rejected);
+        let fewer = asked
+            .filter(|&n| queued.state == State::Sent && sessions.len() < n)
+            .map(|n| {
+                format!(
+                    "{} of the {n} sessions had already ended",
+                    n - sessions.len()
+                )
+            });
         let description = match (form.lock, &form.session_ids) {
             (true, _) if form.require_password_reset => {
                 "Lock the account, require a password reset and end every session"
@@ -362,7 +412,7 @@ impl App {
             username: devices.user.username,
             description: description.to_string(),
             state: view.state,
-            error: view.error,
+            error: view.error.or(fewer),
             locked: form.lock && queued.state == State::Sent,
             password_reset_required: form.lock
                 && form.require_password_reset
@@ -373,6 +423,41 @@ impl App {
             sessions,
             total_ms: all_rejected.then(|| started.elapsed().as_millis() as u64),
         })
+    }
+
+    /// The chosen device's sessions as the server knows them now, when it answers: the
+    /// offline copy may not have the one opened a minute ago.
+    async fn same_device_on_server(
+        &self,
+        form: &ContainForm,
+        devices: &UserDevices,
+    ) -> Option<Vec<String>> {
+        let chosen = form.session_ids.as_ref()?;
+        let keys: Vec<String> = devices
+            .devices
+            .iter()
+            .flat_map(|g| g.sessions.iter())
+            .filter(|s| chosen.contains(&s.id))
+            .map(device_key)
+            .collect();
+        let ws = self.workspace().await.ok()?;
+        let page = ws
+            .client
+            .sessions(&SessionQuery {
+                user_id: vec![form.user_id.clone()],
+                status: Some(StatusFilter::Active),
+                limit: Some(500),
+                ..SessionQuery::default()
+            })
+            .await
+            .ok()?;
+        Some(
+            page.items
+                .iter()
+                .filter(|s| keys.contains(&device_key(s)))
+                .map(|s| s.id.clone())
+                .collect(),
+        )
     }
 
     /// Saves a receipt as JSON or CSV in the Downloads folder.

@@ -174,8 +174,8 @@ impl App {
     async fn start(&self, ws: Workspace) {
         // Sessions that exist when the profile opens are history, not news.
         *self.alerts.lock().await = alerts::AlertCursor {
-            since: now_ms(),
-            ..Default::default()
+            created_at: now_ms(),
+            id: String::new(),
         };
         let me = ws.check().await.ok();
         let (state_tx, state_rx) = watch::channel(SyncState::Idle);
