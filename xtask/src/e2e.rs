@@ -57,7 +57,9 @@ fn record_timing(shots: &std::path::Path) -> Result<()> {
          authority on 127.0.0.1, driven over WebDriver. A member signed in twice on a phone and \
          once on a laptop; the test opens the flow from the title bar, types the username, \
          picks the phone, types a reason and a ticket and confirms. Both phone tokens are then \
-         inactive on introspection and the laptop's is not.\n\n\
+         inactive on introspection and the laptop's is not. The first figure includes the \
+         WebDriver round trips of each scripted step; the second is the console's own work: \
+         the action, then every ended session read back from the server.\n\n\
          | measured by the window | ms |\n|---|---:|\n\
          | first click (opening the flow) to all sessions read back as ended | {:.0} |\n\
          | confirm to all sessions read back as ended | {:.0} |\n",
