@@ -202,7 +202,7 @@ function Contain({ found, state, onBusy, onBack, onDone }: ContainProps) {
             <label className={`device ${choice === ALL ? "chosen" : ""}`}>
               <input type="radio" name="device" checked={choice === ALL} onChange={() => setChoice(ALL)} />
               <span>
-                <strong>Every device</strong> <span className="muted">· {allSessions.length} sessions</span>
+                <strong>Every device</strong> <span className="muted">· {allSessions.length === 1 ? "1 session" : `${allSessions.length} sessions`}</span>
               </span>
             </label>
           )}

@@ -56,8 +56,30 @@ function Row({ label, value }: { label: string; value: string | null | undefined
   );
 }
 
+/** Whether the session's user is on the alerts watchlist (null until known), and a toggle. */
+function useWatched(userId: string) {
+  const [watched, setWatched] = useState<boolean | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.alertSettings().then(
+      (a) => live && setWatched(a.watchlist.some((w) => w.id === userId)),
+      () => live && setWatched(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+  const toggle = () =>
+    api.watchUser(userId, !watched).then(
+      (a) => setWatched(a.watchlist.some((w) => w.id === userId)),
+      () => {},
+    );
+  return { watched, toggle };
+}
+
 export function SessionDetails({ session: s, now, onEnd, onLogOutEverywhere, onLock, onClose, endDisabled, lockDisabled }: Props) {
   const { others, logins, signIns } = useUserContext(s);
+  const { watched, toggle } = useWatched(s.user.id);
   const d = s.device;
   const l = s.location;
   return (
@@ -148,6 +170,11 @@ export function SessionDetails({ session: s, now, onEnd, onLogOutEverywhere, onL
         <button onClick={onLock} disabled={!!lockDisabled} title={lockDisabled ?? "End their sessions and block sign-in"}>
           Lock account
         </button>
+        {watched !== null && (
+          <button onClick={toggle} aria-pressed={watched} title="A notification whenever they sign in (Alerts screen)">
+            {watched ? "Stop watching" : "Watch user"}
+          </button>
+        )}
       </footer>
     </aside>
   );

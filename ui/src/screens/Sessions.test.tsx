@@ -192,6 +192,25 @@ describe("Sessions", () => {
     expect(JSON.parse(localStorage.getItem("sessiondesk.columns")!)).toContain("risk");
   });
 
+  it("watches the user of the open session from the details pane", async () => {
+    let watchlist: { id: string; username: string; name: string; added_at: number }[] = [];
+    const base = mocked.getMockImplementation()!;
+    mocked.mockImplementation(async (cmd: string, args?: unknown) => {
+      if (cmd === "alert_settings") return { enabled: true, watchlist };
+      if (cmd === "watch_user") {
+        const { userId, watched } = args as { userId: string; watched: boolean };
+        watchlist = watched ? [{ id: userId, username: "ada", name: "Ada Lovelace", added_at: 1 }] : [];
+        return { enabled: true, watchlist };
+      }
+      return base(cmd, args as Parameters<typeof base>[1]);
+    });
+    render(<Sessions state={state()} onChanged={() => {}} openId="ses_77" onOpened={() => {}} />);
+    const watch = await screen.findByRole("button", { name: "Watch user" });
+    await userEvent.click(watch);
+    expect(mocked).toHaveBeenCalledWith("watch_user", { userId: "usr_9", watched: true });
+    expect(await screen.findByRole("button", { name: "Stop watching" })).toHaveAttribute("aria-pressed", "true");
+  });
+
   it("opens the session a clicked notification asks for", async () => {
     const onOpened = vi.fn();
     render(<Sessions state={state()} onChanged={() => {}} openId="ses_77" onOpened={onOpened} />);
