@@ -136,3 +136,139 @@ async fn the_risk_summary_flags_like_every_session_would() {
         assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
     }
 }
+
+/// A sign-in without a session limit is written in one call on a connection of its own; one
+/// under a limit through the sqlx transaction. Both write the same session row, history row
+/// and audit event, and the chain holds across the two connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_ways_of_opening_a_session_write_the_same_rows() {
+    use sessiondesk_protocol::{
+        AppInfo, DeviceInfo, Location, LoginQuery, OnLimit, Risk, RiskFlag, SessionKind,
+    };
+    use sessiondesk_server::store::{Attempt, NewSession, OpenOutcome, OpenPlan};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = sessiondesk_server::app::open_store(&format!(
+        "sqlite:{}",
+        dir.path().join("authority.db").display()
+    ))
+    .await
+    .unwrap();
+    sessiondesk_server::seed::bench(
+        &*store,
+        100,
+        &dir.path().join("tokens"),
+        &dir.path().join("key"),
+        T0,
+    )
+    .await
+    .unwrap();
+    let org = store.org_by_slug("bench").await.unwrap().unwrap();
+    let user = store.find_user(&org.id, "user0000").await.unwrap().unwrap();
+    let plan = |n: u8, max_sessions: Option<u32>| {
+        let at = T0 + 60_000 * i64::from(n);
+        let session = NewSession {
+            id: format!("ses_both{n}"),
+            org_id: org.id.clone(),
+            user_id: user.id.clone(),
+            token_hash: [n; 32],
+            kind: SessionKind::Mobile,
+            login_method: "password".into(),
+            app: AppInfo {
+                name: Some("Mail".into()),
+                version: Some("4.2".into()),
+            },
+            device: DeviceInfo {
+                browser: Some("Mobile Safari".into()),
+                browser_version: Some("18.1".into()),
+                os: Some("iOS".into()),
+                os_version: Some("18.1".into()),
+                model: Some("iPhone 15".into()),
+                kind: Some("mobile".into()),
+                name: Some("Ada's phone".into()),
+            },
+            language: Some("en-GB".into()),
+            ip: Some("203.0.113.7".into()),
+            location: Location {
+                city: Some("Madrid".into()),
+                region: Some("Madrid".into()),
+                country_code: Some("ES".into()),
+                lat: Some(40.4),
+                lon: Some(-3.7),
+                timezone: Some("Europe/Madrid".into()),
+            },
+            created_at: at,
+            remember_me: true,
+            risk: Risk {
+                flags: vec![RiskFlag {
+                    kind: "new_device".into(),
+                    detail: "First sign-in from iPhone 15".into(),
+                    evidence: serde_json::json!({"device": "x"}),
+                }],
+            },
+        };
+        OpenPlan {
+            attempt: Attempt {
+                id: format!("att_both{n}"),
+                org_id: org.id.clone(),
+                user_id: Some(user.id.clone()),
+                username: user.username.clone(),
+                at,
+                success: true,
+                failure_reason: None,
+                session_id: Some(session.id.clone()),
+                ip: session.ip.clone(),
+                location: session.location.clone(),
+                device: session.device.clone(),
+                app: session.app.clone(),
+            },
+            session,
+            max_sessions,
+            on_limit: OnLimit::EvictOldest,
+            end_first: Vec::new(),
+            actor: user.id.clone(),
+        }
+    };
+    for (n, max) in [(1, None), (2, Some(1000))] {
+        let outcome = store.open_session(&plan(n, max)).await.unwrap();
+        assert!(matches!(outcome, OpenOutcome::Opened { .. }), "{outcome:?}");
+    }
+    let one = store.session("ses_both1").await.unwrap().unwrap();
+    let two = store.session("ses_both2").await.unwrap().unwrap();
+    let same = |s: &sessiondesk_server::store::SessionRow| {
+        format!("{s:?}")
+            .replace("ses_both1", "ID")
+            .replace("ses_both2", "ID")
+            .replace(&format!("{:?}", [1u8; 32]), "HASH")
+            .replace(&format!("{:?}", [2u8; 32]), "HASH")
+            .replace(&(T0 + 60_000).to_string(), "AT")
+            .replace(&(T0 + 120_000).to_string(), "AT")
+    };
+    assert_eq!(same(&one), same(&two));
+    let logins = store
+        .list_logins(
+            &org.id,
+            &LoginQuery {
+                user_id: vec![user.id.clone()],
+                ..LoginQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    let ours: Vec<_> = logins
+        .items
+        .iter()
+        .filter(|l| l.id.starts_with("att_both"))
+        .collect();
+    assert_eq!(ours.len(), 2);
+    let strip = |l: &sessiondesk_protocol::LoginAttempt| {
+        let mut v = serde_json::to_value(l).unwrap();
+        for k in ["id", "at", "session_id"] {
+            v[k] = serde_json::Value::Null;
+        }
+        v
+    };
+    assert_eq!(strip(ours[0]), strip(ours[1]));
+    let check = store.verify_audit(&org.id).await.unwrap();
+    assert!(check.ok, "{check:?}");
+}

@@ -28,6 +28,8 @@ mod admin;
 mod columns;
 #[path = "sqlite_feed.rs"]
 mod feed;
+#[path = "sqlite_signin.rs"]
+mod signin;
 
 use columns::Columns;
 
@@ -41,6 +43,9 @@ pub struct SqliteStore {
     /// stays warm from one sign-in to the next instead of being re-read from the file.
     writes: SqlitePool,
     writer: Mutex<()>,
+    /// The connection sign-ins write through, under the same `writer` turn: each statement
+    /// runs on the calling thread (see [`signin`]).
+    signin: parking_lot::Mutex<rusqlite::Connection>,
     /// Counts finished write turns; change-feed streams wake on it and read the sequence.
     commits: tokio::sync::watch::Sender<u64>,
     feed: std::sync::Arc<feed::FeedReader>,
@@ -96,10 +101,12 @@ impl SqliteStore {
             .max_lifetime(None)
             .connect_with(opts)
             .await?;
+        let signin = signin::connect(&path)?;
         Ok(Self {
             pool,
             writes,
             writer: Mutex::new(()),
+            signin: parking_lot::Mutex::new(signin),
             commits: tokio::sync::watch::channel(0).0,
             feed: std::sync::Arc::new(feed::FeedReader::new(path)),
         })
@@ -120,6 +127,42 @@ impl SqliteStore {
         let tx = self.writes.begin_with("BEGIN IMMEDIATE").await?;
         Ok((guard, tx))
     }
+}
+
+impl SqliteStore {
+    /// [`signin::open`] in one transaction on the sign-in connection, run by this thread
+    /// (moved off the async workers while it runs) instead of statement by statement.
+    async fn open_in_one_call(&self, plan: &OpenPlan) -> Result<OpenOutcome> {
+        let _turn = WriteTurn {
+            _guard: self.writer.lock().await,
+            commits: &self.commits,
+        };
+        let run = || -> Result<OpenOutcome> {
+            let mut db = self.signin.lock();
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let outcome = signin::open(&tx, plan)?;
+            tx.commit()?;
+            Ok(outcome)
+        };
+        match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
+            _ => run(),
+        }
+    }
+}
+
+/// The audit event of a new session.
+fn created_event(s: &NewSession) -> Draft {
+    Draft::new(&s.org_id, s.created_at, &s.user_id, "session.created")
+        .target(s.id.clone())
+        .data(serde_json::json!({
+            "user_id": s.user_id,
+            "kind": s.kind.as_str(),
+            "ip": s.ip,
+            "country_code": s.location.country_code,
+            "remember_me": s.remember_me,
+            "risk": s.risk.flags.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(),
+        }))
 }
 
 // ---------------------------------------------------------------- row mapping
@@ -255,53 +298,73 @@ fn policy_from(row: &impl Columns) -> Result<Policy> {
 
 // ---------------------------------------------------------------- statements used in transactions
 
+const AUDIT_HEAD: &str =
+    "SELECT seq, hash FROM audit_events WHERE org_id = ?1 ORDER BY seq DESC LIMIT 1";
+const AUDIT_INSERT: &str = "INSERT INTO audit_events (id, org_id, seq, at, actor, action, \
+    target, reason, ticket, data, prev_hash, hash) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+/// An event as the next link of its org's chain, after the link `head` (seq, hash).
+struct Link {
+    id: String,
+    seq: i64,
+    data: String,
+    prev: Vec<u8>,
+    hash: [u8; 32],
+}
+
+impl Link {
+    fn after(head: Option<(i64, Vec<u8>)>, d: &Draft) -> Link {
+        let (seq, prev) = match head {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => (1, audit::GENESIS.to_vec()),
+        };
+        let id = ids::new_id(ids::EVENT, d.at);
+        let data = d.data.to_string();
+        let hash = audit::hash(
+            &prev,
+            &id,
+            &d.org_id,
+            seq,
+            d.at,
+            &d.actor,
+            d.action,
+            d.target.as_deref(),
+            d.reason.as_deref(),
+            d.ticket.as_deref(),
+            &data,
+        );
+        Link {
+            id,
+            seq,
+            data,
+            prev,
+            hash,
+        }
+    }
+}
+
 async fn append(tx: &mut Transaction<'_, Sqlite>, d: &Draft) -> Result<()> {
-    let head = sqlx::query(
-        "SELECT seq, hash FROM audit_events WHERE org_id = ? ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(&d.org_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let (seq, prev) = match head {
-        Some(r) => (
-            r.try_get::<i64, _>("seq")? + 1,
-            r.try_get::<Vec<u8>, _>("hash")?,
-        ),
-        None => (1, audit::GENESIS.to_vec()),
-    };
-    let id = ids::new_id(ids::EVENT, d.at);
-    let data = d.data.to_string();
-    let hash = audit::hash(
-        &prev,
-        &id,
-        &d.org_id,
-        seq,
-        d.at,
-        &d.actor,
-        d.action,
-        d.target.as_deref(),
-        d.reason.as_deref(),
-        d.ticket.as_deref(),
-        &data,
-    );
-    sqlx::query(
-        "INSERT INTO audit_events (id, org_id, seq, at, actor, action, target, reason, ticket, \
-         data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&id)
-    .bind(&d.org_id)
-    .bind(seq)
-    .bind(d.at)
-    .bind(&d.actor)
-    .bind(d.action)
-    .bind(&d.target)
-    .bind(&d.reason)
-    .bind(&d.ticket)
-    .bind(&data)
-    .bind(&prev)
-    .bind(&hash[..])
-    .execute(&mut **tx)
-    .await?;
+    let head = sqlx::query_as::<_, (i64, Vec<u8>)>(AUDIT_HEAD)
+        .bind(&d.org_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let l = Link::after(head, d);
+    sqlx::query(AUDIT_INSERT)
+        .bind(&l.id)
+        .bind(&d.org_id)
+        .bind(l.seq)
+        .bind(d.at)
+        .bind(&d.actor)
+        .bind(d.action)
+        .bind(&d.target)
+        .bind(&d.reason)
+        .bind(&d.ticket)
+        .bind(&l.data)
+        .bind(&l.prev)
+        .bind(&l.hash[..])
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -423,38 +486,39 @@ async fn insert_sessions(
     Ok(last)
 }
 
+const ATTEMPT_INSERT: &str = "INSERT INTO login_attempts (id, org_id, user_id, username, at, \
+    success, failure_reason, session_id, ip, city, region, country_code, lat, lon, timezone, \
+    browser, browser_version, os, os_version, device_model, device_type, app_name, app_version) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+    ?19, ?20, ?21, ?22, ?23)";
+
 async fn insert_attempt(tx: &mut Transaction<'_, Sqlite>, a: &Attempt) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO login_attempts (id, org_id, user_id, username, at, success, failure_reason, \
-         session_id, ip, city, region, country_code, lat, lon, timezone, browser, \
-         browser_version, os, os_version, device_model, device_type, app_name, app_version) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&a.id)
-    .bind(&a.org_id)
-    .bind(&a.user_id)
-    .bind(&a.username)
-    .bind(a.at)
-    .bind(a.success)
-    .bind(&a.failure_reason)
-    .bind(&a.session_id)
-    .bind(&a.ip)
-    .bind(&a.location.city)
-    .bind(&a.location.region)
-    .bind(&a.location.country_code)
-    .bind(a.location.lat)
-    .bind(a.location.lon)
-    .bind(&a.location.timezone)
-    .bind(&a.device.browser)
-    .bind(&a.device.browser_version)
-    .bind(&a.device.os)
-    .bind(&a.device.os_version)
-    .bind(&a.device.model)
-    .bind(&a.device.kind)
-    .bind(&a.app.name)
-    .bind(&a.app.version)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(ATTEMPT_INSERT)
+        .bind(&a.id)
+        .bind(&a.org_id)
+        .bind(&a.user_id)
+        .bind(&a.username)
+        .bind(a.at)
+        .bind(a.success)
+        .bind(&a.failure_reason)
+        .bind(&a.session_id)
+        .bind(&a.ip)
+        .bind(&a.location.city)
+        .bind(&a.location.region)
+        .bind(&a.location.country_code)
+        .bind(a.location.lat)
+        .bind(a.location.lon)
+        .bind(&a.location.timezone)
+        .bind(&a.device.browser)
+        .bind(&a.device.browser_version)
+        .bind(&a.device.os)
+        .bind(&a.device.os_version)
+        .bind(&a.device.model)
+        .bind(&a.device.kind)
+        .bind(&a.app.name)
+        .bind(&a.app.version)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -708,6 +772,9 @@ impl Store for SqliteStore {
     }
 
     async fn open_session(&self, plan: &OpenPlan) -> Result<OpenOutcome> {
+        if plan.max_sessions.is_none() && plan.end_first.is_empty() {
+            return self.open_in_one_call(plan).await;
+        }
         let (_g, mut tx) = self.write().await?;
         let s = &plan.session;
         // The account as of now, under the write lock: a lock that committed while the
@@ -790,20 +857,7 @@ impl Store for SqliteStore {
         };
         let row_key = insert_sessions(&mut tx, std::slice::from_ref(&row)).await?;
         insert_attempt(&mut tx, &plan.attempt).await?;
-        append(
-            &mut tx,
-            &Draft::new(&s.org_id, s.created_at, &s.user_id, "session.created")
-                .target(s.id.clone())
-                .data(serde_json::json!({
-                    "user_id": s.user_id,
-                    "kind": s.kind.as_str(),
-                    "ip": s.ip,
-                    "country_code": s.location.country_code,
-                    "remember_me": s.remember_me,
-                    "risk": s.risk.flags.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(),
-                })),
-        )
-        .await?;
+        append(&mut tx, &created_event(s)).await?;
         tx.commit().await?;
         Ok(OpenOutcome::Opened { evicted, row_key })
     }
