@@ -46,6 +46,9 @@ pub struct SqliteStore {
     /// The connection sign-ins write through, under the same `writer` turn: each statement
     /// runs on the calling thread (see [`signin`]).
     signin: parking_lot::Mutex<rusqlite::Connection>,
+    /// The short indexed reads of a sign-in (org, user, risk history), run on the calling
+    /// thread: through the pool each is a hand-off to a connection's thread and back.
+    quick: parking_lot::Mutex<rusqlite::Connection>,
     /// Counts finished write turns; change-feed streams wake on it and read the sequence.
     commits: tokio::sync::watch::Sender<u64>,
     feed: std::sync::Arc<feed::FeedReader>,
@@ -102,11 +105,14 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         let signin = signin::connect(&path)?;
+        let quick = signin::connect(&path)?;
+        quick.execute_batch("PRAGMA query_only = ON;")?;
         Ok(Self {
             pool,
             writes,
             writer: Mutex::new(()),
             signin: parking_lot::Mutex::new(signin),
+            quick: parking_lot::Mutex::new(quick),
             commits: tokio::sync::watch::channel(0).0,
             feed: std::sync::Arc::new(feed::FeedReader::new(path)),
         })
@@ -148,6 +154,27 @@ impl SqliteStore {
             tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
             _ => run(),
         }
+    }
+}
+
+impl SqliteStore {
+    /// The rows of a short, indexed query, read on the calling thread (microseconds: the
+    /// async worker is not held up for long).
+    fn quick_rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl Fn(&columns::Raw<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let db = self.quick.lock();
+        let mut stmt = db.prepare_cached(sql)?;
+        let names = columns::Names::of(&stmt);
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(map(&columns::Raw { row, names: &names })?);
+        }
+        Ok(out)
     }
 }
 
@@ -588,11 +615,12 @@ impl Store for SqliteStore {
     }
 
     async fn org_by_slug(&self, slug: &str) -> Result<Option<Org>> {
-        let row = sqlx::query("SELECT id, slug, name, created_at FROM orgs WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(org_from).transpose()
+        let mut orgs = self.quick_rows(
+            "SELECT id, slug, name, created_at FROM orgs WHERE slug = ?1",
+            [slug],
+            |r| org_from(r),
+        )?;
+        Ok(orgs.pop())
     }
 
     async fn org(&self, id: &str) -> Result<Option<Org>> {
@@ -667,12 +695,12 @@ impl Store for SqliteStore {
     }
 
     async fn find_user(&self, org_id: &str, username: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE org_id = ? AND username = ?")
-            .bind(org_id)
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(user_from).transpose()
+        let mut users = self.quick_rows(
+            "SELECT * FROM users WHERE org_id = ?1 AND username = ?2",
+            [org_id, username],
+            |r| user_from(r),
+        )?;
+        Ok(users.pop())
     }
 
     async fn user(&self, id: &str) -> Result<Option<User>> {
@@ -929,29 +957,24 @@ impl Store for SqliteStore {
         // coordinates), the latest of each: the same answers from `risk::assess` as every
         // row would give, without carrying up to `limit` rows across on each sign-in.
         // (SQLite takes the bare columns from the row that holds the MAX.)
-        let rows = sqlx::query(
+        self.quick_rows(
             "SELECT MAX(created_at) AS created_at, status, city, region, country_code, lat, lon, \
              timezone, browser, os, device_model FROM ( \
                SELECT created_at, status, city, region, country_code, lat, lon, timezone, \
                       browser, os, device_model \
-               FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT ?) \
+               FROM sessions WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2) \
              GROUP BY country_code, lower(browser), lower(os), lower(device_model), status, \
                       (lat IS NULL OR lon IS NULL)",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
+            rusqlite::params![user_id, limit],
+            |r| {
                 Ok(crate::risk::Prior {
-                    created_at: r.try_get("created_at")?,
-                    active: r.try_get::<String, _>("status")? == "active",
+                    created_at: r.get("created_at")?,
+                    active: r.get::<String>("status")? == "active",
                     location: location(r),
                     device_key: crate::risk::device_key(&device(r)),
                 })
-            })
-            .collect()
+            },
+        )
     }
 
     async fn live_by_token(&self, hash: &TokenHash) -> Result<Option<LiveRecord>> {
