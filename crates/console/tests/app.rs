@@ -690,6 +690,27 @@ async fn a_lost_phone_is_contained_and_proven() {
     assert_eq!(text.lines().count(), 3);
     assert_eq!(text.matches(",yes,").count(), 2);
 
+    // Ending the phone again: the server ends nothing, and the receipt does not claim it did.
+    let again = app
+        .contain(ContainForm {
+            user_id: member.id.clone(),
+            session_ids: Some(phone.sessions.iter().map(|s| s.id.clone()).collect()),
+            lock: false,
+            require_password_reset: false,
+            reason: Some("Phone lost on the train".into()),
+            ticket: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        again.sessions.is_empty() && again.total_ms.is_none(),
+        "{again:?}"
+    );
+    assert_eq!(
+        again.error.as_deref(),
+        Some("2 of the 2 sessions had already ended")
+    );
+
     // Nothing to end is refused before anything is queued.
     let empty = app
         .contain(ContainForm {

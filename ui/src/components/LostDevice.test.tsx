@@ -155,4 +155,22 @@ describe("LostDevice", () => {
     await ui.keyboard("{Escape}");
     expect(onClose).toHaveBeenCalled();
   });
+
+  it("does not claim success when the server ended nothing", async () => {
+    mocked.mockImplementation(async (cmd: string) => {
+      if (cmd === "list_users") return { items: [ada], total: 1 };
+      if (cmd === "user_devices") return devices;
+      if (cmd === "contain") return { ...receipt, sessions: [], total_ms: null, error: "2 of the 2 sessions had already ended" };
+      throw new Error(cmd);
+    });
+    const ui = userEvent.setup();
+    render(<LostDevice state={state({ reason_required: false })} openedAt={Date.now()} onClose={() => {}} onChanged={() => {}} />);
+    await ui.type(screen.getByLabelText("Find the person"), "ada");
+    await ui.click(await screen.findByRole("option", { name: /Ada Lovelace/ }));
+    await ui.click(await screen.findByRole("radio", { name: /iPhone 15/ }));
+    await ui.click(screen.getByRole("button", { name: "End 2 sessions" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("the server ended no session");
+    expect(screen.getByText(/had already ended/)).toBeInTheDocument();
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+  });
 });
