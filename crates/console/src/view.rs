@@ -191,6 +191,16 @@ pub enum ActionState {
     Failed,
 }
 
+impl ActionState {
+    pub fn of(state: State) -> Self {
+        match state {
+            State::Pending => ActionState::Pending,
+            State::Sent => ActionState::Sent,
+            State::Failed => ActionState::Failed,
+        }
+    }
+}
+
 impl ActionView {
     pub fn new(q: &Queued, description: String) -> Self {
         ActionView {
@@ -198,11 +208,7 @@ impl ActionView {
             created_at: q.created_at,
             description,
             attempts: q.attempts,
-            state: match q.state {
-                State::Pending => ActionState::Pending,
-                State::Sent => ActionState::Sent,
-                State::Failed => ActionState::Failed,
-            },
+            state: ActionState::of(q.state),
             ended_at: q
                 .receipt
                 .as_ref()

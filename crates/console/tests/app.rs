@@ -568,16 +568,13 @@ async fn a_lost_phone_is_contained_and_proven() {
     ] {
         let signed = anonymous
             .login(&LoginRequest {
-                org: DEMO_ORG.into(),
-                username: member.username.clone(),
-                password: Secret::new(DEMO_PASSWORD),
-                remember_me: false,
                 device: Some(DeviceClaim {
                     app_name: Some("Mail".into()),
                     device_model: Some(model.into()),
                     os: Some(os.into()),
                     ..DeviceClaim::default()
                 }),
+                ..common::login(&member.username)
             })
             .await
             .unwrap();
@@ -730,8 +727,6 @@ async fn a_lost_phone_is_contained_and_proven() {
 /// are passed over and stay passed over; the sessions there were at sign-in are not news.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_watched_user_signing_in_is_one_alert() {
-    use sessiondesk_client::protocol::{LoginRequest, Secret};
-
     let dir = tempfile::tempdir().unwrap();
     let running = common::demo(&dir.path().join("authority.db")).await;
     let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
@@ -746,13 +741,7 @@ async fn a_watched_user_signing_in_is_one_alert() {
     assert_eq!(settings.watchlist[0].username, member.username);
 
     let anonymous = sessiondesk_client::Client::new(&running.url(), Default::default()).unwrap();
-    let request = LoginRequest {
-        org: DEMO_ORG.into(),
-        username: member.username.clone(),
-        password: Secret::new(DEMO_PASSWORD),
-        remember_me: false,
-        device: None,
-    };
+    let request = common::login(&member.username);
     let sign_in = || anonymous.login(&request);
     let first = sign_in().await.unwrap();
     let mut alerts = Vec::new();
@@ -795,8 +784,6 @@ async fn a_watched_user_signing_in_is_one_alert() {
 /// that says 5 more were left out; the next round has nothing new.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_alerts_is_capped_and_summed_up() {
-    use sessiondesk_client::protocol::{LoginRequest, Secret};
-
     let dir = tempfile::tempdir().unwrap();
     let running = common::demo(&dir.path().join("authority.db")).await;
     let app = signed_in(&dir.path().join("console"), &running.url(), DEMO_OWNER).await;
@@ -823,13 +810,7 @@ async fn a_burst_of_alerts_is_capped_and_summed_up() {
     let mut ids = Vec::new();
     for u in &burst {
         app.watch(u.id.clone(), true).await.unwrap();
-        let request = LoginRequest {
-            org: DEMO_ORG.into(),
-            username: u.username.clone(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        };
+        let request = common::login(&u.username);
         // Sign-ins from one address are limited to 20 at once, then one a second.
         let signed = loop {
             match anonymous.login(&request).await {

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::lost_device::device_words;
 use super::App;
+use crate::console::Workspace;
 use crate::error::Result;
 
 /// Flags worth interrupting someone for. A new device on its own is everyday (a new phone,
@@ -105,14 +106,18 @@ pub fn alert_for(s: &Session, watched: bool) -> Option<Alert> {
     })
 }
 
+/// Whether notifications are on for the profile of `ws` (the default).
+async fn enabled(ws: &Workspace) -> Result<bool> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(ENABLED)
+        .fetch_optional(ws.cache.pool())
+        .await?;
+    Ok(value.as_deref() != Some("off"))
+}
+
 impl App {
     pub async fn alert_settings(&self) -> Result<AlertSettings> {
         let ws = self.workspace().await?;
-        let enabled: Option<String> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                .bind(ENABLED)
-                .fetch_optional(ws.cache.pool())
-                .await?;
         let rows: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
             "SELECT w.user_id, u.username, u.name, w.added_at FROM watchlist w \
              LEFT JOIN users u ON u.id = w.user_id ORDER BY u.name, w.user_id",
@@ -120,7 +125,7 @@ impl App {
         .fetch_all(ws.cache.pool())
         .await?;
         Ok(AlertSettings {
-            enabled: enabled.as_deref() != Some("off"),
+            enabled: enabled(&ws).await?,
             watchlist: rows
                 .into_iter()
                 .map(|(id, username, name, added_at)| WatchedUser {
@@ -190,7 +195,7 @@ impl App {
             created_at: *created_at,
             id: id.clone(),
         };
-        if !self.alert_settings().await?.enabled {
+        if !enabled(&ws).await? {
             return Ok(Vec::new());
         }
         let watched: HashSet<String> = sqlx::query_scalar("SELECT user_id FROM watchlist")

@@ -333,7 +333,6 @@ impl App {
             _ => None,
         };
         let (ws, queued) = self.take_action(action).await?;
-        let view = crate::view::ActionView::new(&queued, String::new());
         let receipt = queued.receipt.clone();
         let ended = receipt
             .as_ref()
@@ -411,8 +410,8 @@ impl App {
             user_id: form.user_id,
             username: devices.user.username,
             description: description.to_string(),
-            state: view.state,
-            error: view.error.or(fewer),
+            state: ActionState::of(queued.state),
+            error: queued.error.as_ref().map(|e| e.message.clone()).or(fewer),
             locked: form.lock && queued.state == State::Sent,
             password_reset_required: form.lock
                 && form.require_password_reset

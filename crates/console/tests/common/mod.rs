@@ -23,17 +23,22 @@ pub async fn demo(db: &Path) -> Running {
         .unwrap()
 }
 
+/// A demo user's sign-in (every demo user has the demo password).
+pub fn login(username: &str) -> LoginRequest {
+    LoginRequest {
+        org: DEMO_ORG.into(),
+        username: username.into(),
+        password: Secret::new(DEMO_PASSWORD),
+        remember_me: false,
+        device: None,
+    }
+}
+
 /// The demo owner's token on the authority at `url`.
 pub async fn owner_token(url: &str) -> Secret {
     Client::new(url, Options::default())
         .unwrap()
-        .login(&LoginRequest {
-            org: DEMO_ORG.into(),
-            username: DEMO_OWNER.into(),
-            password: Secret::new(DEMO_PASSWORD),
-            remember_me: false,
-            device: None,
-        })
+        .login(&login(DEMO_OWNER))
         .await
         .unwrap()
         .token
