@@ -18,13 +18,13 @@ const SESSION_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?
     ?32, ?33, ?34, ?35)";
 
 /// The sign-in connection, set up as the sqlx ones are (WAL, FULL sync, busy timeout,
-/// foreign keys, 32 MiB of page cache).
+/// foreign keys, 32 MiB of page cache, temporary data in memory).
 pub(super) fn connect(path: &std::path::Path) -> Result<rusqlite::Connection> {
     let db = rusqlite::Connection::open(path)?;
     db.busy_timeout(std::time::Duration::from_secs(10))?;
     db.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -32768;",
+         PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
     )?;
     Ok(db)
 }
