@@ -20,6 +20,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Cache {
     pool: SqlitePool,
     writer: Writer,
+    /// The last count of the sessions list, kept until the next write (see [`crate::query::Counts`]).
+    pub(crate) counts: std::sync::Arc<crate::query::Counts>,
 }
 
 impl Cache {
@@ -54,6 +56,7 @@ impl Cache {
         Ok(Cache {
             pool,
             writer: Writer::new(path.to_path_buf()),
+            counts: std::sync::Arc::default(),
         })
     }
 
@@ -83,7 +86,9 @@ impl Cache {
     /// Applies one page of the feed and moves the position to its end, in one
     /// transaction: a sync stopped at any point resumes from a consistent copy.
     pub async fn apply(&self, page: RawChangePage, now: i64) -> Result<()> {
-        self.writer.apply(page, now).await
+        let applied = self.writer.apply(page, now).await;
+        self.counts.written();
+        applied
     }
 
     /// Forgets everything (a sign-out, or a copy that no longer matches its server).
@@ -107,6 +112,7 @@ impl Cache {
                 .await?;
         }
         tx.commit().await?;
+        self.counts.written();
         Ok(())
     }
 

@@ -25,6 +25,40 @@ pub struct Rows {
     pub synced_at: Option<i64>,
 }
 
+/// The last count of the sessions list. The list asks for its rows in blocks as it
+/// scrolls, and each block answers the total: recounting every match for each block cost
+/// more than reading the block (all 100k rows for each 200). A count is good until the
+/// cache's next write; each write moves the generation.
+#[derive(Default)]
+pub(crate) struct Counts {
+    generation: std::sync::atomic::AtomicU64,
+    last: std::sync::Mutex<Option<(String, u64, u64)>>,
+}
+
+impl Counts {
+    /// After a write has committed.
+    pub(crate) fn written(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Read before counting, so a write that commits during the count makes it stale.
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn get(&self, key: &str, generation: u64) -> Option<u64> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(k, g, _)| k == key && *g == generation)
+            .map(|(_, _, n)| *n)
+    }
+
+    fn keep(&self, key: String, generation: u64, n: u64) {
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, generation, n));
+    }
+}
+
 /// Sign-ins between two times of the day on the viewer's clock, a filter the console adds to
 /// the server's: minutes after midnight, `from` included and `to` not; `from > to` wraps past
 /// midnight (22:00 to 06:00 is the night).
@@ -321,10 +355,20 @@ impl Cache {
         hours: Option<TimeOfDay>,
         now: i64,
     ) -> Result<u64> {
+        // "Stale" is relative to now: its count is not kept.
+        let key = (f.risk.as_deref() != Some("stale")).then(|| format!("{f:?} {hours:?}"));
+        let written = self.counts.generation();
+        if let Some(n) = key.as_deref().and_then(|k| self.counts.get(k, written)) {
+            return Ok(n);
+        }
         let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
         push_filter(&mut q, f, hours, now, Plan::LookUp);
         let n: i64 = q.build_query_scalar().fetch_one(self.pool()).await?;
-        Ok(n.max(0) as u64)
+        let n = n.max(0) as u64;
+        if let Some(k) = key {
+            self.counts.keep(k, written, n);
+        }
+        Ok(n)
     }
 
     /// The matching sessions grouped by user: most sessions first.

@@ -57,6 +57,23 @@ async fn sign_in_work_offline_lose_the_token_and_sign_out() {
         .await
         .unwrap();
     assert!(online.total > 100);
+    // Later blocks of the list reuse the count; a sync that writes renews it.
+    let later = ws
+        .cache
+        .sessions(&SessionQuery::default(), 100, common::now())
+        .await
+        .unwrap();
+    assert_eq!(later.total, online.total);
+    let other = common::someone_else_s_session(&ws.client).await;
+    common::revoke(&ws.client, &other.id, "lost phone").await;
+    ws.syncer().catch_up().await.unwrap();
+    let renewed = ws
+        .cache
+        .sessions(&SessionQuery::default(), 100, common::now())
+        .await
+        .unwrap();
+    assert_eq!(renewed.total, online.total - 1);
+    let online = renewed;
     // The profiles file never holds the token.
     let file = std::fs::read_to_string(paths.profiles_file()).unwrap();
     assert!(!file.contains(secrets.get(&profile.id).unwrap().unwrap().expose()));
