@@ -6,7 +6,8 @@
 //!    reopens the profile from the keyring, reads the cache) to the first row of the list;
 //! 3. resident memory of the window's process and its WebKit children, with the list shown;
 //! 4. scrolling from the top to the bottom of the list, one step per frame: the gaps between
-//!    frames (a task longer than a frame delays the next one) and the most rows in the page.
+//!    frames (a task longer than a frame delays the next one) and the most rows in the page;
+//! 5. resident memory again, after the scroll.
 //!
 //! `window-bench APP_BINARY URL OUT_JSON SHOTS_DIR`; prints and writes one JSON object.
 
@@ -65,12 +66,18 @@ async fn main() -> Result<()> {
             .await?;
         let idle = idle_frames(&w).await?;
         let scroll = scroll(&w).await?;
+        // Again once every row has passed through the page and 3 s have passed, as at the
+        // start: the heaps after real use.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (after_scroll, processes_after_scroll) = tree_rss_kib(&app)?;
         w.shot("bench-scrolled").await?;
         w.close().await;
         let report = json!({
             "sessions_cached": rows,
             "cold_start_ms": starts,
             "memory": rss,
+            "memory_after_scroll": after_scroll,
+            "processes_after_scroll": processes_after_scroll,
             "processes": processes,
             "dom_rows_at_start": dom_rows,
             "scroll": scroll,

@@ -21,7 +21,8 @@ use crate::{built_binary, cargo, describe, repo_root, run_step, step, target_dir
 const SESSIONS: u64 = 100_000;
 /// Issue targets.
 const TARGET_COLD_START_MS: f64 = 1500.0;
-const TARGET_RSS_MIB: f64 = 200.0;
+/// 200 MB, the target, in MiB (the unit measured).
+const TARGET_RSS_MIB: f64 = 200e6 / 1_048_576.0;
 const TARGET_LONGEST_FRAME_MS: f64 = 50.0;
 const TARGET_DOM_ROWS: u64 = 200;
 
@@ -138,6 +139,14 @@ fn render(o: &mut String, r: &Value) -> Result<()> {
     let rss_mib = num(r, &["memory", "rss_kib"]) / 1024.0;
     let pss_mib = num(r, &["memory", "pss_kib"]) / 1024.0;
     let anon_mib = num(r, &["memory", "anon_kib"]) / 1024.0;
+    let after_mib = num(r, &["memory_after_scroll", "pss_kib"]) / 1024.0;
+    let after_anon_mib = num(r, &["memory_after_scroll", "anon_kib"]) / 1024.0;
+    // The target holds for the window as used, so the larger of the two counts.
+    let worst_pss = if after_mib.is_nan() {
+        pss_mib
+    } else {
+        pss_mib.max(after_mib)
+    };
     let longest = num(r, &["scroll", "max_gap_ms"]);
     let dom = num(r, &["scroll", "max_dom_rows"]).max(num(r, &["dom_rows_at_start"]));
     writeln!(
@@ -159,8 +168,8 @@ fn render(o: &mut String, r: &Value) -> Result<()> {
     )?;
     writeln!(
         o,
-        "| resident memory (PSS) of the window and its WebKit processes | {pss_mib:.0} MiB | <= {TARGET_RSS_MIB} MB | {} |",
-        verdict(pss_mib <= TARGET_RSS_MIB)
+        "| resident memory (PSS) of the window and its WebKit processes | {pss_mib:.0} MiB | <= 200 MB ({TARGET_RSS_MIB:.1} MiB) | {} |",
+        verdict(worst_pss <= TARGET_RSS_MIB)
     )?;
     writeln!(
         o,
@@ -169,6 +178,11 @@ fn render(o: &mut String, r: &Value) -> Result<()> {
     writeln!(
         o,
         "| of which anonymous (heaps: JavaScript, Rust, SQLite caches) | {anon_mib:.0} MiB | | |"
+    )?;
+    writeln!(
+        o,
+        "| the same after scrolling all rows (of which anonymous: {after_anon_mib:.0} MiB) | {after_mib:.0} MiB | <= 200 MB ({TARGET_RSS_MIB:.1} MiB) | {} |",
+        verdict(worst_pss <= TARGET_RSS_MIB)
     )?;
     writeln!(
         o,
@@ -194,23 +208,24 @@ fn render(o: &mut String, r: &Value) -> Result<()> {
     )?;
     writeln!(
         o,
-        "\nMemory is measured 3 s after the last cold start, with the list shown. PSS shares \
+        "\nMemory is measured 3 s after the last cold start, with the list shown, and again after \
+         the scroll; the target applies to the larger. PSS shares \
          each page among the processes that map it: the three processes map the same WebKit \
-         libraries, which VmRSS counts three times. Per process: {}.\n\n\
+         libraries, which VmRSS counts three times. Per process: {}. After the scroll: {}.\n\n\
          Cold start runs from asking WebDriver for a window (the process starts, reopens the \
          profile from the keyring and reads the cache) to the first row drawn, so it includes \
          WebKitWebDriver's own start. Frames are timed with requestAnimationFrame while the \
          list scrolls {} px a frame under Xvfb (software rendering); frames over 50 ms: {}.",
-        processes(r),
+        processes(&r["processes"]),
+        processes(&r["processes_after_scroll"]),
         3200,
         r["scroll"]["long_frames"]
     )?;
     Ok(())
 }
 
-fn processes(r: &Value) -> String {
-    r["processes"]
-        .as_array()
+fn processes(list: &Value) -> String {
+    list.as_array()
         .map(|a| {
             a.iter()
                 .map(|p| {

@@ -31,7 +31,6 @@ impl Cache {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
-        const MMAP_BYTES: u64 = 2 << 30;
         let opts = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
             .create_if_missing(true)
             // 8 KiB pages (for a new file): a session's row and JSON are about 1.2 KiB, and
@@ -42,12 +41,12 @@ impl Cache {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
-            // 64 MiB of page cache: a first sync writes into six indexes and the text
-            // index at once; with SQLite's default 2 MiB it rereads their pages from disk.
-            .pragma("cache_size", "-65536")
-            // Reads through a memory map: a text search looks up tens of thousands of
-            // scattered rows, and each read from the file is otherwise a system call.
-            .pragma("mmap_size", MMAP_BYTES.to_string());
+            // 16 MiB of page cache for each of these connections, which read (the writer
+            // has its own, larger one). No memory map: scrolling the list reads every row,
+            // and a map kept each page it touched resident in the window's process (124 MiB
+            // after scrolling 100k sessions); the queries of section (e) in
+            // bench/RESULTS.md measured the same without it.
+            .pragma("cache_size", "-16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
