@@ -41,12 +41,13 @@ impl Cache {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
-            // 16 MiB of page cache for each of these connections, which read (the writer
-            // has its own, larger one). No memory map: scrolling the list reads every row,
-            // and a map kept each page it touched resident in the window's process (124 MiB
-            // after scrolling 100k sessions); the queries of section (e) in
-            // bench/RESULTS.md measured the same without it.
-            .pragma("cache_size", "-16384");
+            // 4 MiB of page cache for each of these connections, which read (the writer
+            // has its own, larger one), and no memory map. Scrolling the list reads every
+            // row: a map kept each page it touched resident in the window's process (124
+            // MiB after 100k sessions), and 16 MiB caches grew by 60 MiB over the four
+            // connections. The file's pages stay in the OS's cache either way; the queries
+            // of section (e) in bench/RESULTS.md measured the same without either.
+            .pragma("cache_size", "-4096");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
