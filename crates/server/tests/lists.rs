@@ -469,3 +469,30 @@ async fn past_a_thousand_the_total_says_so_and_pages_walk_in_order() {
     assert!((1..=3).contains(&page.total), "{}", page.total);
     assert_eq!(page.items.len() as u64, page.total);
 }
+
+/// New sessions reach the text index in batches; a text search adds the waiting ones before
+/// it reads, so a session opened a moment ago is found by its IP (every demo session has a
+/// public address; the tests' sign-ins come from 127.0.0.1).
+#[tokio::test]
+async fn a_text_search_finds_a_session_opened_a_moment_ago() {
+    let d = demo().await;
+    let mut opened = Vec::new();
+    for _ in 0..3 {
+        let (status, body) =
+            d.h.post_json(
+                "/v1/auth/login",
+                &serde_json::json!({"org": "acme", "username": "owner", "password": DEMO_PASSWORD}),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        opened.push(body["session"]["id"].as_str().unwrap().to_string());
+        let found =
+            pages::<Session>(&d.h, &d.token, "/v1/admin/sessions?status=all&q=127.0.0.1").await;
+        let ids: BTreeSet<&str> = found.iter().map(|s| s.id.as_str()).collect();
+        for id in &opened {
+            assert!(ids.contains(id.as_str()), "{id} not found among {ids:?}");
+        }
+        assert!(found.iter().all(|s| s.ip.as_deref() == Some("127.0.0.1")));
+    }
+}

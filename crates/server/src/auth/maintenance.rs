@@ -14,6 +14,10 @@ use crate::store::{EndSpec, Touch};
 /// Sessions written per transaction by a flush.
 const FLUSH_CHUNK: usize = 5000;
 
+/// How often new sessions are added to the text index (a text search adds them itself
+/// before it reads, so this only keeps the batches small).
+const SEARCH_INDEX_INTERVAL: Duration = Duration::from_secs(2);
+
 /// How a session that timed out is ended: by the system, at its deadline.
 fn timed_out(reason: EndReason, at: i64) -> EndSpec {
     EndSpec {
@@ -120,8 +124,10 @@ impl Authority {
     pub async fn run_maintenance(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
         let mut flush = tokio::time::interval(self.config.flush_interval);
         let mut sweep = tokio::time::interval(self.config.sweep_interval);
+        let mut index = tokio::time::interval(SEARCH_INDEX_INTERVAL);
         flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        index.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = flush.tick() => {
@@ -137,6 +143,11 @@ impl Authority {
                     }
                     if let Err(e) = self.store.checkpoint().await {
                         tracing::warn!(error = %e, "checkpointing the database failed");
+                    }
+                }
+                _ = index.tick() => {
+                    if let Err(e) = self.store.index_search().await {
+                        tracing::warn!(error = %e, "adding new sessions to the text index failed");
                     }
                 }
                 _ = stop.changed() => break,

@@ -30,6 +30,11 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// active it grew to gigabytes over an hour of sweeps.
     async fn checkpoint(&self) -> Result<()>;
 
+    /// Adds the sessions not yet in the text index to it, in batches; answers how many.
+    /// Run by the maintenance task and before every text search, so a search always sees
+    /// every session.
+    async fn index_search(&self) -> Result<u64>;
+
     // --- orgs and policy
     async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()>;
     /// By the slug users type at sign-in.

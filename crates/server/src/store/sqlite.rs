@@ -187,6 +187,17 @@ impl SqliteStore {
     }
 }
 
+/// What the text index holds of a session: device, place, IP and app (the same expression
+/// as the migration that first built the index).
+const SEARCH_BODY: &str = "coalesce(ip, '') || ' ' || coalesce(city, '') || ' ' || \
+    coalesce(region, '') || ' ' || coalesce(country_code, '') || ' ' || coalesce(browser, '') \
+    || ' ' || coalesce(os, '') || ' ' || coalesce(device_model, '') || ' ' || \
+    coalesce(device_name, '') || ' ' || coalesce(app_name, '')";
+
+/// Sessions added to the text index per transaction: a large backlog (a freshly seeded
+/// database) does not hold the writer's turn for long at a time.
+const SEARCH_BATCH: i64 = 20_000;
+
 /// A user's earlier sessions as risk assessment reads them (see `risk_history`). Every
 /// column it reads is in the index `sessions_user_history`, so it is one range of that
 /// index; the test below keeps it so.
@@ -600,6 +611,54 @@ impl Store for SqliteStore {
             tracing::debug!(log, done, "checkpoint left part of the log to a reader");
         }
         Ok(())
+    }
+
+    async fn index_search(&self) -> Result<u64> {
+        let behind = |db: &rusqlite::Connection| -> Result<(i64, i64)> {
+            Ok(db.query_row(
+                "SELECT (SELECT indexed_upto FROM search_mark), \
+                        (SELECT COALESCE(MAX(rowid), 0) FROM sessions)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        };
+        // Most calls find nothing to do: tell without waiting for the writer's turn.
+        let (mark, newest) = behind(&self.quick.lock())?;
+        if newest <= mark {
+            return Ok(0);
+        }
+        let mut added = 0;
+        loop {
+            let _turn = WriteTurn {
+                _guard: self.writer.lock().await,
+                commits: &self.commits,
+            };
+            // One batch; then whether more are waiting.
+            let run = || -> Result<(u64, bool)> {
+                let mut db = self.signin.lock();
+                let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let (mark, newest) = behind(&tx)?;
+                let upto = newest.min(mark + SEARCH_BATCH);
+                let n = tx.execute(
+                    &format!(
+                        "INSERT INTO sessions_text (rowid, body) SELECT rowid, {SEARCH_BODY} \
+                         FROM sessions WHERE rowid > ?1 AND rowid <= ?2"
+                    ),
+                    rusqlite::params![mark, upto],
+                )?;
+                tx.execute("UPDATE search_mark SET indexed_upto = ?1", [upto])?;
+                tx.commit()?;
+                Ok((n as u64, upto < newest))
+            };
+            let (n, more) = match tokio::runtime::Handle::current().runtime_flavor() {
+                tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run)?,
+                _ => run()?,
+            };
+            added += n;
+            if !more {
+                return Ok(added);
+            }
+        }
     }
 
     async fn create_org(&self, org: &Org, policy: &Policy, actor: &str) -> Result<()> {

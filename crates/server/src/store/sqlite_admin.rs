@@ -488,6 +488,10 @@ impl AdminStore for SqliteStore {
                 "at most {MAX_USER_IDS} user_id values"
             )));
         }
+        if f.q.as_deref().map(str::trim).is_some_and(indexed) {
+            // The text index is brought up to date in batches: first the sessions since.
+            self.index_search().await?;
+        }
         let sort = f.sort.unwrap_or_default();
         let order = f.order.unwrap_or_default();
         let col = session_sort_col(sort);

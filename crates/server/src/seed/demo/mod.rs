@@ -360,6 +360,7 @@ pub async fn demo(
     for spec in &specs {
         orgs.push(seed_org(store, &mut g, spec, &password_hash, seed).await?);
     }
+    store.index_search().await?;
     Ok(DemoSummary { seed, orgs })
 }
 
