@@ -143,16 +143,25 @@ impl SqliteStore {
     /// [`signin::open`] in one transaction on the sign-in connection, run by this thread
     /// (moved off the async workers while it runs) instead of statement by statement.
     async fn open_in_one_call(&self, plan: &OpenPlan) -> Result<OpenOutcome> {
+        self.in_one_transaction(|tx| signin::open(tx, plan)).await
+    }
+
+    /// `work` in one IMMEDIATE transaction on the sign-in connection, in the writer's turn,
+    /// run by this thread (moved off the async workers while it runs).
+    async fn in_one_transaction<T>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let _turn = WriteTurn {
             _guard: self.writer.lock().await,
             commits: &self.commits,
         };
-        let run = || -> Result<OpenOutcome> {
+        let run = || -> Result<T> {
             let mut db = self.signin.lock();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let outcome = signin::open(&tx, plan)?;
+            let out = work(&tx)?;
             tx.commit()?;
-            Ok(outcome)
+            Ok(out)
         };
         match tokio::runtime::Handle::current().runtime_flavor() {
             tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run),
@@ -629,31 +638,22 @@ impl Store for SqliteStore {
         }
         let mut added = 0;
         loop {
-            let _turn = WriteTurn {
-                _guard: self.writer.lock().await,
-                commits: &self.commits,
-            };
             // One batch; then whether more are waiting.
-            let run = || -> Result<(u64, bool)> {
-                let mut db = self.signin.lock();
-                let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let (mark, newest) = behind(&tx)?;
-                let upto = newest.min(mark + SEARCH_BATCH);
-                let n = tx.execute(
-                    &format!(
-                        "INSERT INTO sessions_text (rowid, body) SELECT rowid, {SEARCH_BODY} \
-                         FROM sessions WHERE rowid > ?1 AND rowid <= ?2"
-                    ),
-                    rusqlite::params![mark, upto],
-                )?;
-                tx.execute("UPDATE search_mark SET indexed_upto = ?1", [upto])?;
-                tx.commit()?;
-                Ok((n as u64, upto < newest))
-            };
-            let (n, more) = match tokio::runtime::Handle::current().runtime_flavor() {
-                tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(run)?,
-                _ => run()?,
-            };
+            let (n, more) = self
+                .in_one_transaction(|tx| {
+                    let (mark, newest) = behind(tx)?;
+                    let upto = newest.min(mark + SEARCH_BATCH);
+                    let n = tx.execute(
+                        &format!(
+                            "INSERT INTO sessions_text (rowid, body) SELECT rowid, {SEARCH_BODY} \
+                             FROM sessions WHERE rowid > ?1 AND rowid <= ?2"
+                        ),
+                        rusqlite::params![mark, upto],
+                    )?;
+                    tx.execute("UPDATE search_mark SET indexed_upto = ?1", [upto])?;
+                    Ok((n as u64, upto < newest))
+                })
+                .await?;
             added += n;
             if !more {
                 return Ok(added);
