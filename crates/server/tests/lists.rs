@@ -334,18 +334,7 @@ async fn every_sort_in_both_orders_pages_through_cursors_like_the_oracle() {
 
 #[tokio::test]
 async fn past_a_thousand_the_total_says_so_and_pages_walk_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("authority.db").display());
-    let store = sessiondesk_server::app::open_store(&url).await.unwrap();
-    sessiondesk_server::seed::bench(
-        &*store,
-        1_050,
-        &dir.path().join("tokens"),
-        &dir.path().join("key"),
-        T0,
-    )
-    .await
-    .unwrap();
+    let (_dir, store) = bench_store(1_050).await;
     let org = store.org_by_slug("bench").await.unwrap().unwrap();
     let page = store
         .list_sessions(&org.id, &Default::default(), T0)

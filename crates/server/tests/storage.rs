@@ -1,24 +1,12 @@
 //! The SQLite file's upkeep: a checkpoint empties the write-ahead log.
 
-/// 2026-11-01T00:00:00Z
-const T0: i64 = 1_793_491_200_000;
+mod common;
+
+use common::{bench_store, T0};
 
 #[tokio::test]
 async fn a_checkpoint_empties_the_write_ahead_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("authority.db");
-    let store = sessiondesk_server::app::open_store(&format!("sqlite:{}", db.display()))
-        .await
-        .unwrap();
-    sessiondesk_server::seed::bench(
-        &*store,
-        5_000,
-        &dir.path().join("tokens"),
-        &dir.path().join("key"),
-        T0,
-    )
-    .await
-    .unwrap();
+    let (dir, store) = bench_store(5_000).await;
     let wal = dir.path().join("authority.db-wal");
     let before = std::fs::metadata(&wal).unwrap().len();
     assert!(before > 1_000_000, "the seed left {before} bytes of log");
@@ -147,22 +135,7 @@ async fn both_ways_of_opening_a_session_write_the_same_rows() {
     };
     use sessiondesk_server::store::{Attempt, NewSession, OpenOutcome, OpenPlan};
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = sessiondesk_server::app::open_store(&format!(
-        "sqlite:{}",
-        dir.path().join("authority.db").display()
-    ))
-    .await
-    .unwrap();
-    sessiondesk_server::seed::bench(
-        &*store,
-        100,
-        &dir.path().join("tokens"),
-        &dir.path().join("key"),
-        T0,
-    )
-    .await
-    .unwrap();
+    let (_dir, store) = bench_store(100).await;
     let org = store.org_by_slug("bench").await.unwrap().unwrap();
     let user = store.find_user(&org.id, "user0000").await.unwrap().unwrap();
     let plan = |n: u8, max_sessions: Option<u32>| {

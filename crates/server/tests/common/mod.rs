@@ -30,6 +30,24 @@ pub struct Harness {
     pub http: reqwest::Client,
 }
 
+/// A store on a new SQLite file holding the benchmark org with `sessions` active sessions
+/// (created around [`T0`]); the folder lives as long as the returned guard.
+pub async fn bench_store(sessions: usize) -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("authority.db").display());
+    let store = app::open_store(&url).await.unwrap();
+    sessiondesk_server::seed::bench(
+        &*store,
+        sessions,
+        &dir.path().join("tokens"),
+        &dir.path().join("key"),
+        T0,
+    )
+    .await
+    .unwrap();
+    (dir, store)
+}
+
 pub fn data_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
 }
